@@ -1,0 +1,49 @@
+# Two commands set up everything on a fresh machine:
+#   make run    create .venv, install, migrate, import units, seed demo data, serve on :5000
+#   make test   create .venv with the test extras and run the whole suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app ocop_rating
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: install run serve setup-db test test-sqlite test-postgres bench messages clean
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+setup-db: install
+	$(FLASK) db upgrade
+	$(FLASK) ocop import-units
+	$(FLASK) ocop seed-demo
+
+run: setup-db
+	@echo
+	@echo "  OCOP rating is starting on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "  Demo logins are listed above (password for all: ocop-demo-2026)."
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite; set OCOP_TEST_DATABASE_URL to run it on PostgreSQL.
+test: install
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+test-postgres:
+	OCOP_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(MAKE) test
+
+bench: install
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+# Extract messages and merge them into the English catalogue (Vietnamese is the source).
+messages: install
+	$(PY) tools/en_catalog.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

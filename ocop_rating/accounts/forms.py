@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from ..forms import Form, chosen, email, equal_to, length, optional, regexp, required
+
+
+class LoginForm(Form):
+    username = StringField(_l("Tên đăng nhập"), validators=[required(), length(max=64)])
+    password = PasswordField(_l("Mật khẩu"), validators=[required(), length(max=256)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
+    submit = SubmitField(_l("Đăng nhập"))
+
+
+class ChangePasswordForm(Form):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[required()])
+    new = PasswordField(_l("Mật khẩu mới"), validators=[required(), length(min=8, max=256)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[required(), equal_to("new")])
+    submit = SubmitField(_l("Đổi mật khẩu"))
+
+
+class UserCreateForm(Form):
+    username = StringField(
+        _l("Tên đăng nhập"),
+        validators=[required(), length(min=3, max=64),
+                    regexp(r"^[A-Za-z0-9._-]+$",
+                           _l("Chỉ dùng chữ không dấu, chữ số và các ký tự . _ -"))],
+    )
+    full_name = StringField(_l("Họ và tên"), validators=[required(), length(max=120)])
+    email = StringField(_l("E-mail"), validators=[optional(), email(), length(max=255)])
+    role = SelectField(_l("Vai trò"), validators=[chosen()])
+    province_code = SelectField(_l("Tỉnh/thành phố"), validators=[optional()],
+                                validate_choice=False)
+    commune_code = SelectField(_l("Xã/phường"), validators=[optional()], validate_choice=False)
+    password = PasswordField(_l("Mật khẩu tạm thời"),
+                             validators=[required(), length(min=8, max=256)])
+    submit = SubmitField(_l("Tạo tài khoản"))
+
+
+class UserFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Tìm theo tên"), validators=[optional(), length(max=100)])
+    role = SelectField(_l("Vai trò"), validators=[optional()], validate_choice=False)

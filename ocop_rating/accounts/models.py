@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import UTCDateTime, db, enum_column, utcnow
+from ..geo.models import Commune, Province
+from .roles import Role
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"), index=True)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    # Bumped on password change/reset/deactivation: invalidates every other open session.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    province: Mapped[Province | None] = relationship()
+    commune: Mapped[Commune | None] = relationship()
+
+    __table_args__ = (
+        # A provincial office belongs to one province; a commune officer to one commune.
+        CheckConstraint("role != 'province' OR province_code IS NOT NULL",
+                        name="province_office_has_province"),
+        CheckConstraint("role != 'commune' OR (commune_code IS NOT NULL "
+                        "AND province_code IS NOT NULL)",
+                        name="commune_officer_has_commune"),
+        CheckConstraint("role NOT IN ('admin', 'ministry') OR (province_code IS NULL "
+                        "AND commune_code IS NULL)",
+                        name="national_roles_have_no_unit"),
+    )
+
+    # Flask-Login: a deactivated account cannot log in and its sessions end.
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def unit_name(self) -> str:
+        if self.commune is not None:
+            return f"{self.commune.name}, {self.province.name}"
+        if self.province is not None:
+            return self.province.name
+        return ""
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"

@@ -1,0 +1,190 @@
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..db import db
+from ..errors import OcopError
+from ..forms import ConfirmForm
+from ..geo import services as geo
+from ..text import fold, vn_sort_key
+from ..urls import safe_next
+from . import bp, services
+from .forms import ChangePasswordForm, LoginForm, UserCreateForm, UserFilterForm
+from .models import User
+from .permissions import (Permission, can_manage_user, manageable_roles, permission_required,
+                          user_scope_filter)
+from .roles import NATIONAL_ROLES, Role
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except services.AuthError as e:
+            form.password.errors.append(e.message)
+        else:
+            services.record_login(user)
+            db.session.commit()
+            session.permanent = True
+            login_user(user, remember=form.remember.data)
+            if user.locale:
+                session["lang"] = user.locale
+            flash(_("Xin chào %(name)s!", name=user.full_name), "success")
+            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current=form.current.data,
+                                     new=form.new.data, actor=current_user)
+        except OcopError as e:
+            target = form.current if e.code == "wrong_current_password" else form.new
+            target.errors.append(e.message)
+        else:
+            db.session.commit()
+            # The session version changed: log this session in again with the new one.
+            login_user(current_user._get_current_object())
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(url_for("home.index"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+def _unit_choices(form: UserCreateForm) -> None:
+    """Fill province/commune selects with what the current user may assign."""
+    if current_user.role in NATIONAL_ROLES:
+        provinces = geo.provinces_sorted()
+    else:
+        provinces = [current_user.province]
+    form.province_code.choices = [("", _("— Chọn tỉnh —"))] + [(p.code, p.name) for p in provinces]
+    if current_user.role == Role.commune:
+        communes = [current_user.commune]
+    else:
+        province_code = form.province_code.data or (provinces[0].code if len(provinces) == 1
+                                                    else None)
+        communes = geo.communes_of(province_code) if province_code else []
+    form.commune_code.choices = [("", _("— Chọn xã/phường —"))] + [
+        (c.code, c.name) for c in communes]
+    form.role.choices = [(r.value, r.label) for r in manageable_roles(current_user)]
+
+
+@bp.get("/users")
+@permission_required(Permission.view_users)
+def users():
+    form = UserFilterForm(request.args)
+    form.role.choices = [("", _("Tất cả"))] + [(r.value, r.label) for r in Role]
+    stmt = db.select(User).where(user_scope_filter(current_user, User))
+    if form.role.data and form.role.data in {r.value for r in Role}:
+        stmt = stmt.where(User.role == Role(form.role.data))
+    rows = list(db.session.scalars(stmt))
+    if form.q.data:
+        needle = fold(form.q.data)
+        rows = [u for u in rows if needle in fold(u.full_name) or needle in u.username]
+    rows.sort(key=lambda u: vn_sort_key(u.full_name))
+    manageable = {u.id for u in rows if can_manage_user(
+        current_user, role=u.role, province_code=u.province_code, commune_code=u.commune_code)}
+    return render_template("accounts/users.html", users=rows, form=form, manageable=manageable,
+                           action_form=ConfirmForm(), can_create=bool(
+                               manageable_roles(current_user)))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required(Permission.manage_users)
+def create_user():
+    form = UserCreateForm()
+    if current_user.role != Role.commune and not form.is_submitted() \
+            and current_user.role not in NATIONAL_ROLES:
+        form.province_code.data = current_user.province_code
+    _unit_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                username=form.username.data, full_name=form.full_name.data,
+                role=Role(form.role.data), password=form.password.data,
+                email=form.email.data, province_code=form.province_code.data or (
+                    current_user.province_code if current_user.role not in NATIONAL_ROLES
+                    else None),
+                commune_code=form.commune_code.data or (
+                    current_user.commune_code if current_user.role == Role.commune else None),
+                actor=current_user)
+        except OcopError as e:
+            field = {"username_taken": form.username, "password_too_short": form.password,
+                     "password_is_username": form.password, "commune_required": form.commune_code,
+                     "unknown_commune": form.commune_code, "commune_mismatch": form.commune_code,
+                     "province_required": form.province_code,
+                     "unknown_province": form.province_code}.get(e.code)
+            if field is None:
+                flash(e.message, "danger")
+            else:
+                field.errors.append(e.message)
+        else:
+            db.session.commit()
+            flash(_("Đã tạo tài khoản %(u)s. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",
+                    u=user.username), "success")
+            return redirect(url_for("accounts.users"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/user_form.html", form=form), status
+
+
+def _managed_user(user_id: int) -> User:
+    target = db.get_or_404(User, user_id)
+    if not can_manage_user(current_user, role=target.role, province_code=target.province_code,
+                           commune_code=target.commune_code):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return target
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@permission_required(Permission.manage_users)
+def deactivate_user(user_id: int):
+    target = _managed_user(user_id)
+    try:
+        services.set_active(target, False, actor=current_user)
+    except OcopError as e:
+        flash(e.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã khóa tài khoản %(u)s.", u=target.username), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.post("/users/<int:user_id>/activate")
+@permission_required(Permission.manage_users)
+def activate_user(user_id: int):
+    target = _managed_user(user_id)
+    services.set_active(target, True, actor=current_user)
+    db.session.commit()
+    flash(_("Đã mở khóa tài khoản %(u)s.", u=target.username), "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@permission_required(Permission.manage_users)
+def reset_password(user_id: int):
+    target = _managed_user(user_id)
+    temporary = services.reset_password(target, actor=current_user)
+    db.session.commit()
+    return render_template("accounts/password_reset.html", target=target, temporary=temporary)

@@ -1,0 +1,59 @@
+"""The ``flask ocop`` command group. Commands are idempotent and print a summary."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from .db import db
+
+ocop = AppGroup("ocop", help="OCOP administration commands.")
+
+
+@ocop.command("import-units")
+def import_units_command():
+    """Load the 34 provinces and 3,321 communes (Decision 19/2025) from vietnam-provinces."""
+    from .geo.services import import_units
+
+    summary = import_units()
+    db.session.commit()
+    click.echo(f"Provinces: {summary.provinces_added} added, {summary.provinces_updated} updated.")
+    click.echo(f"Communes: {summary.communes_added} added, {summary.communes_updated} updated.")
+
+
+@ocop.command("create-admin")
+@click.option("--username", default="admin", show_default=True)
+@click.option("--full-name", default="Quản trị hệ thống", show_default=True)
+@click.option("--email", default=None)
+@click.password_option("--password", envvar="OCOP_ADMIN_PASSWORD",
+                       help="Prompted for when not given (or set OCOP_ADMIN_PASSWORD).")
+def create_admin_command(username, full_name, email, password):
+    """Create a system administrator account."""
+    from .accounts import services
+    from .accounts.roles import Role
+    from .errors import OcopError
+
+    if services.find_user(username) is not None:
+        click.echo(f"User {services.normalize_username(username)!r} already exists; "
+                   "nothing changed.")
+        return
+    try:
+        user = services.create_user(username=username, full_name=full_name, role=Role.admin,
+                                    password=password, email=email, actor=None,
+                                    must_change_password=False)
+    except OcopError as e:
+        raise click.ClickException(e.message) from None
+    db.session.commit()
+    click.echo(f"Administrator {user.username!r} created.")
+
+
+@ocop.command("seed-demo")
+def seed_demo_command():
+    """Create (or complete) the demo data set; safe to run again."""
+    from .demo import DEMO_PASSWORD, seed_demo
+
+    report = seed_demo()
+    db.session.commit()
+    click.echo(f"Demo data: {report.created} records created, {report.existing} already there.")
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for username, role, unit in report.logins:
+        click.echo(f"  {username:<16} {role:<28} {unit}")

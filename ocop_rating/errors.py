@@ -1,0 +1,105 @@
+"""Domain errors and the HTTP error pages.
+
+Services raise ``OcopError`` subclasses carrying a stable ``code`` and a message a person can
+act on; views turn them into a flashed message or a form error. Unhandled errors never show a
+stack trace: HTML requests get a page in the person's language, API requests a JSON body.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class OcopError(Exception):
+    """A rule of the domain refused an action."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotAllowed(OcopError):
+    code = "not_allowed"
+    status = 403
+
+
+class InvalidTransition(OcopError):
+    code = "invalid_transition"
+    status = 409
+
+    def __init__(self, current, target):
+        super().__init__(
+            _("Không thể chuyển từ trạng thái “%(a)s” sang “%(b)s”.",
+              a=getattr(current, "value", current), b=getattr(target, "value", target))
+        )
+        self.current, self.target = current, target
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+_TITLES = {
+    400: lambda: _("Yêu cầu không hợp lệ"),
+    403: lambda: _("Không có quyền truy cập"),
+    404: lambda: _("Không tìm thấy trang"),
+    405: lambda: _("Phương thức không được hỗ trợ"),
+    409: lambda: _("Xung đột dữ liệu"),
+    413: lambda: _("Tệp quá lớn"),
+    429: lambda: _("Quá nhiều yêu cầu"),
+    500: lambda: _("Lỗi hệ thống"),
+}
+
+_MESSAGES = {
+    400: lambda: _("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại và thử lại."),
+    403: lambda: _("Bạn không có quyền xem hoặc thực hiện thao tác này."),
+    404: lambda: _("Trang hoặc bản ghi bạn tìm không tồn tại."),
+    405: lambda: _("Thao tác này không được hỗ trợ tại địa chỉ này."),
+    409: lambda: _("Thao tác xung đột với trạng thái hiện tại của dữ liệu."),
+    413: lambda: _("Tệp tải lên vượt quá dung lượng cho phép."),
+    429: lambda: _("Bạn đã thử quá nhiều lần. Vui lòng đợi một lát rồi thử lại."),
+    500: lambda: _("Đã có lỗi xảy ra phía máy chủ. Dữ liệu của bạn không bị thay đổi; "
+                   "vui lòng thử lại sau."),
+}
+
+
+def _render(status: int, message: str | None = None):
+    title = _TITLES.get(status, _TITLES[400])()
+    message = message or _MESSAGES.get(status, _MESSAGES[400])()
+    if _wants_json():
+        return jsonify(error={"status": status, "title": title, "message": message}), status
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+    return render_template(template, status=status, title=title, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return _render(400, _("Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). "
+                              "Vui lòng tải lại trang và gửi lại."))
+
+    @app.errorhandler(OcopError)
+    def domain_error(e: OcopError):
+        return _render(e.status, e.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        return _render(e.code or 500)
+
+    @app.errorhandler(Exception)
+    def unhandled(e: Exception):
+        # Roll back whatever the request half-wrote; never show the trace to the person.
+        from .db import db
+
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render(500)

@@ -1,0 +1,88 @@
+"""Validators with Vietnamese messages (WTForms ships no Vietnamese catalogue) and small
+shared forms. Feature forms live in each feature's forms.py."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import validators as v
+
+
+def required():
+    return v.InputRequired(message=_l("Vui lòng nhập thông tin này."))
+
+
+def chosen():
+    return v.InputRequired(message=_l("Vui lòng chọn một giá trị."))
+
+
+def length(min: int = -1, max: int = -1):
+    if min > 0 and max > 0:
+        message = _l("Độ dài phải từ %(min)d đến %(max)d ký tự.")
+    elif max > 0:
+        message = _l("Tối đa %(max)d ký tự.")
+    else:
+        message = _l("Tối thiểu %(min)d ký tự.")
+    return v.Length(min=min, max=max, message=message)
+
+
+def email():
+    return v.Email(message=_l("Địa chỉ e-mail không hợp lệ."), check_deliverability=False)
+
+
+def optional():
+    return v.Optional()
+
+
+def equal_to(field: str):
+    return v.EqualTo(field, message=_l("Hai mật khẩu không khớp nhau."))
+
+
+def regexp(pattern: str, message):
+    return v.Regexp(pattern, message=message)
+
+
+
+
+# WTForms' own messages ("Not a valid choice." …) in Vietnamese: WTForms ships no Vietnamese
+# catalogue, so forms use these through Meta.get_translations.
+WTFORMS_VI = {
+    "This field is required.": "Vui lòng nhập thông tin này.",
+    "Not a valid choice.": "Giá trị đã chọn không hợp lệ.",
+    "'%(value)s' is not a valid choice for this field.": "“%(value)s” không phải lựa chọn hợp lệ.",
+    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
+    "Not a valid decimal value.": "Vui lòng nhập một số.",
+    "Not a valid float value.": "Vui lòng nhập một số.",
+    "Not a valid date value.": "Ngày không hợp lệ (dd/mm/yyyy).",
+    "Not a valid datetime value.": "Thời điểm không hợp lệ.",
+    "Invalid email address.": "Địa chỉ e-mail không hợp lệ.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Invalid value, must be one of: %(values)s.": "Giá trị phải là một trong: %(values)s.",
+    "Number must be at least %(min)s.": "Số phải từ %(min)s trở lên.",
+    "Number must be at most %(max)s.": "Số phải không quá %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Số phải từ %(min)s đến %(max)s.",
+    "The CSRF token is missing.": "Thiếu mã bảo vệ biểu mẫu (CSRF). Vui lòng tải lại trang.",
+    "The CSRF token has expired.": "Biểu mẫu đã hết hạn. Vui lòng tải lại trang.",
+    "The CSRF token is invalid.": "Mã bảo vệ biểu mẫu không hợp lệ. Vui lòng tải lại trang.",
+}
+
+
+class _WTFormsTranslations:
+    def gettext(self, string):
+        from flask_babel import get_locale
+
+        if str(get_locale() or "vi") == "vi":
+            return WTFORMS_VI.get(string, string)
+        return string
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    """Base of every form: CSRF from Flask-WTF, WTForms' messages in the person's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _WTFormsTranslations()
+
+
+class ConfirmForm(Form):
+    """A CSRF-only form for buttons that change state (deactivate, log out …)."""

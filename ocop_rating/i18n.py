@@ -1,0 +1,111 @@
+"""Language, dates and numbers. Vietnamese is the source language of every message
+(msgids are Vietnamese); ``translations/en`` holds the English catalogue."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import (Blueprint, Flask, current_app, has_request_context, redirect, request,
+                   session, url_for)
+from flask_babel import Babel
+from flask_login import current_user
+
+from .urls import safe_next
+
+bp = Blueprint("i18n", __name__)
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def compile_catalogs() -> list[Path]:
+    """Compile each messages.po whose .mo is missing or older (no build step to forget)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    written = []
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        tmp = mo.with_suffix(".mo.tmp")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        tmp.replace(mo)
+        written.append(mo)
+    return written
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _local(value: datetime) -> datetime:
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.astimezone(tz) if value.tzinfo else value
+
+
+def format_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy whatever the language: the form every Vietnamese office writes."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return _local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_points(value: Decimal | float | int | None, places: int = 2) -> str:
+    """Points with a decimal comma in Vietnamese (85,50) and a point in English."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):.{places}f}"
+    return text.replace(".", ",") if select_locale() == "vi" else text
+
+
+def init_app(app: Flask, babel: Babel) -> None:
+    try:
+        compile_catalogs()
+    except OSError:  # read-only install: the packaged .mo files are used as they are
+        pass
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(TRANSLATIONS))
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["points"] = format_points
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def language_context():
+        return {"current_language": select_locale(), "languages": app.config["LANGUAGES"]}
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language (a CSRF-protected form in the navigation bar)."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if getattr(current_user, "is_authenticated", False):
+            from .db import db
+
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next") or ""
+    return redirect(safe_next(target) or url_for("home.index"))
