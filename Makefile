@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve setup-db test test-sqlite test-postgres bench messages clean
+.PHONY: install system-deps run setup-db test test-postgres bench messages clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# chromium, pdftotext, zbarimg for the tests (installed from Debian only when missing)
+system-deps:
+	bash tools/system-deps.sh
 
 setup-db: install
 	$(FLASK) db upgrade
@@ -32,7 +36,7 @@ run: setup-db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite; set OCOP_TEST_DATABASE_URL to run it on PostgreSQL.
-test: install
+test: install system-deps
 	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
 
 test-postgres:

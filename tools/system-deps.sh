@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs beyond Python: Chromium for the browser tests
+# (driven by Playwright from pip, executable /usr/bin/chromium), poppler's pdftotext and
+# pdftoppm to read rendered PDFs back, and zbar to decode QR codes with a real decoder.
+# Installs only what is missing; needs root (CI and these machines run as root).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing system packages: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2
+  exit 1
+fi
+echo "installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
