@@ -57,3 +57,13 @@ def seed_demo_command():
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for username, role, unit in report.logins:
         click.echo(f"  {username:<16} {role:<28} {unit}")
+
+
+def _attach_feature_commands() -> None:
+    """Feature command groups live with their features."""
+    from .rulebook.cli import rulebook_cli
+
+    ocop.add_command(rulebook_cli, "rulebook")
+
+
+_attach_feature_commands()
