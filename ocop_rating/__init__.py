@@ -63,11 +63,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import accounts, geo, home
+    from . import accounts, dossiers, geo, home, notifications, producers, products, sheets
 
     app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(geo.bp)
+    app.register_blueprint(notifications.bp)
+    app.register_blueprint(producers.bp)
+    app.register_blueprint(products.bp)
+    app.register_blueprint(dossiers.bp)
+    app.register_blueprint(sheets.bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -59,3 +59,32 @@ def history(obj) -> list[AuditEvent]:
             .order_by(AuditEvent.at, AuditEvent.id)
         )
     )
+
+
+def timeline(obj) -> list[tuple[AuditEvent, str]]:
+    """``history(obj)`` with each actor's name, in one query."""
+    from .accounts.models import User
+
+    rows = db.session.execute(
+        db.select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .filter(AuditEvent.object_type == obj.__tablename__,
+                AuditEvent.object_id == str(obj.id))
+        .order_by(AuditEvent.at, AuditEvent.id))
+    return [(event, name or "") for event, name in rows]
+
+
+def condensed_timeline(obj) -> list[dict]:
+    """The timeline for people: consecutive routine edits by the same person (e.g. twenty
+    evidence uploads) become one line with a count; status changes always stand alone."""
+    lines: list[dict] = []
+    for event, actor in timeline(obj):
+        last = lines[-1] if lines else None
+        if (last and event.action != "status" and last["action"] == event.action
+                and last["actor"] == actor and not event.note):
+            last["count"] += 1
+            last["at"] = event.at
+            continue
+        lines.append({"at": event.at, "actor": actor, "action": event.action, "old": event.old,
+                      "new": event.new, "note": event.note, "count": 1})
+    return lines

@@ -67,3 +67,5 @@ def _attach_feature_commands() -> None:
 
 
 _attach_feature_commands()
+from .notifications.cli import deliver_notifications_command  # noqa: E402
+ocop.add_command(deliver_notifications_command)

@@ -27,7 +27,7 @@ DEMO_USERS = [
     ("xa.dilinh", "K'Brơi Ha Lim", Role.commune, "68", "25000"),
     ("hd.thanhvien1", "Vũ Minh Khôi", Role.council_member, "22", None),
     ("hd.thanhvien2", "Hoàng Thị Lan", Role.council_member, "22", None),
-    ("chuthe.vandon", "Bùi Văn Hải", Role.producer, "22", "06994"),
+    ("xa.lamvien", "Ka Thị Nhung", Role.commune, "68", "24778"),
 ]
 
 
@@ -54,8 +54,169 @@ def seed_demo() -> SeedReport:
             report.existing += 1
         report.logins.append((user.username, str(role.label), user.unit_name))
     db.session.flush()
+    seed_producers(report)
     return report
 
 
 def demo_users() -> list[User]:
     return [u for u in (accounts.find_user(name) for name, *_ in DEMO_USERS) if u]
+
+
+# -- producers, products and dossiers in every state (issue 4) ---------------------------------
+
+MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+               b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+               b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+               b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+               b"0000000101 00000 n \ntrailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n")
+
+
+def _pdf(name: str):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    return FileStorage(stream=io.BytesIO(MINIMAL_PDF), filename=name,
+                       content_type="application/pdf")
+
+
+def fill_dossier(dossier, user, *, choose=lambda item, options: len(options) - 1):
+    """Fill Form 01, claim an option on every item (``choose`` picks the index; the best by
+    default) and attach one evidence file to each claimed item worth points."""
+    from datetime import date
+
+    from .dossiers import services as dossiers
+
+    dossiers.update_registration(
+        dossier, actor=user, production_address=dossier.producer.full_address,
+        annual_capacity="20 tấn/năm", main_markets="Trong tỉnh, Hà Nội, TP. Hồ Chí Minh",
+        product_story="Sản phẩm truyền thống của địa phương.",
+        samples_count=0 if dossier.is_tourism else 5,
+        samples_handed_on=None if dossier.is_tourism else date(2026, 10, 20),
+        samples_received_by="" if dossier.is_tourism else "Cán bộ văn hóa xã")
+    values = {}
+    for item in dossiers.sheet_of(dossier).items:
+        if item.is_case_choice:
+            case = item.cases[0]
+            values[item.code] = (choose(item, case.options), case.key)
+        else:
+            values[item.code] = (choose(item, item.options), None)
+    dossiers.save_claims(dossier, values, actor=user)
+    for choice in dossiers.projection(dossier).choices:
+        if choice.points > 0 and choice.code not in dossiers.DERIVED_ITEMS:
+            dossiers.add_evidence(dossier, _pdf(f"minh-chung-{choice.code}.pdf"),
+                                  item_code=choice.code, label="", actor=user)
+    return dossier
+
+
+# (login, account holder, kind, name, registration no., commune, representative: name,
+#  gender, ethnicity code; products: (name, set, dossier state))
+DEMO_PRODUCERS = [
+    ("chuthe.vandon", "Bùi Văn Hải", "household", "Hộ kinh doanh Bùi Văn Hải", "22A8001234",
+     "06994", ("Bùi Văn Hải", "male", "01"),
+     [("Chả mực Vân Đồn", 5, "accepted"), ("Sá sùng khô Quan Lạn", 3, "submitted")]),
+    ("htx.vandonxanh", "Nguyễn Thị Thu", "cooperative", "Hợp tác xã Nông nghiệp Vân Đồn Xanh",
+     "5701122334", "06994", ("Nguyễn Thị Thu", "female", "01"),
+     [("Rượu ba kích Vân Đồn", 14, "returned_by_commune"), ("Mật ong rừng Bản Sen", 7, "draft")]),
+    ("cty.trahoavang", "Hoàng Văn Sơn", "enterprise", "Công ty TNHH Trà Hoa Vàng Hạ Long",
+     "5702233445", "06688", ("Hoàng Văn Sơn", "male", "02"),
+     [("Trà hoa vàng túi lọc", 11, "forwarded")]),
+    ("htx.caphedilinh", "K'Brơi Ha Lim", "cooperative", "Hợp tác xã Cà phê Di Linh",
+     "5803344556", "25000", ("K'Brơi Ha Lim", "female", "16"),
+     [("Cà phê Arabica Di Linh rang xay", 13, "returned_by_province"),
+      ("Khăn thổ cẩm K'Ho", 22, "submitted")]),
+    ("dulich.lamvien", "Trần Minh Tâm", "association", "Hội Du lịch cộng đồng Lâm Viên",
+     "5804455667", "24778", ("Trần Minh Tâm", "male", "01"),
+     [("Du lịch cộng đồng làng hoa Vạn Thành", 26, "draft")]),
+    ("trangtrai.landalat", "Phạm Thị Lan", "farm", "Trang trại Lan Đà Lạt", "5805566778",
+     "24778", ("Phạm Thị Lan", "female", "01"), [("Lan hồ điệp Đà Lạt", 23, "accepted")]),
+]
+
+
+def _officer(role: Role, commune_code: str | None, province_code: str) -> User:
+    from .accounts.models import User as U
+
+    stmt = db.select(U).filter_by(role=role, province_code=province_code)
+    if commune_code:
+        stmt = stmt.filter_by(commune_code=commune_code)
+    return db.session.scalars(stmt.order_by(U.id)).first()
+
+
+def _advance(dossier, state: str, owner, commune_officer, province_officer) -> None:
+    from .dossiers import services as dossiers
+    from .dossiers.checklist import LOCAL_ITEMS, checklist_for
+
+    if state == "draft":
+        dossiers.update_registration(
+            dossier, actor=owner, production_address=dossier.producer.full_address,
+            annual_capacity="", main_markets="", product_story="", samples_count=0,
+            samples_handed_on=None, samples_received_by="")
+        return
+    fill_dossier(dossier, owner)
+    dossiers.submit(dossier, actor=owner)
+    if state == "submitted":
+        return
+    if state == "returned_by_commune":
+        dossiers.return_from_commune(dossier, reason="Bổ sung giấy chứng nhận cơ sở đủ điều "
+                                     "kiện an toàn thực phẩm còn hiệu lực.",
+                                     actor=commune_officer)
+        return
+    dossiers.save_commune_check(
+        dossier, actor=commune_officer,
+        checklist={i.code: True for i in checklist_for(dossier.set_no)},
+        assessments={field: "Đạt: nguyên liệu và lao động tại địa phương."
+                     for field, _label in LOCAL_ITEMS},
+        proposal="Đề nghị Văn phòng OCOP tỉnh đánh giá, phân hạng.")
+    dossiers.forward_to_province(dossier, actor=commune_officer)
+    if state == "forwarded":
+        return
+    if state == "returned_by_province":
+        dossiers.return_from_province(dossier, reason="Bổ sung phiếu kết quả kiểm nghiệm "
+                                      "sản phẩm trong 12 tháng gần nhất.",
+                                      actor=province_officer)
+        return
+    dossiers.accept_at_province(dossier, actor=province_officer)
+
+
+def seed_producers(report: SeedReport) -> None:
+    from .dossiers import services as dossier_services
+    from .dossiers.models import DossierKind
+    from .dossiers.states import DossierStatus
+    from .producers import services as producers
+    from .producers.models import Gender, Producer, ProducerKind
+    from .products import services as products
+
+    for (login, holder, kind, name, number, commune_code, rep, items) in DEMO_PRODUCERS:
+        producer = db.session.scalar(db.select(Producer).filter_by(registration_number=number))
+        commune = db.session.get(Commune, commune_code)
+        commune_officer = _officer(Role.commune, commune_code, commune.province_code)
+        province_officer = _officer(Role.province, None, commune.province_code)
+        if producer is not None:
+            report.existing += 1
+            report.logins.append((login, str(Role.producer.label), name))
+            continue
+        producer = producers.register_producer(
+            kind=ProducerKind(kind), name=name, registration_number=number,
+            province_code=commune.province_code, commune_code=commune_code,
+            address="Thôn Trung tâm", phone="0912 000 111", email=f"{login}@ocop.example.vn",
+            representative_name=rep[0], representative_position="Người đại diện",
+            representative_gender=Gender(rep[1]), representative_ethnicity=rep[2],
+            representative_disabled=False, actor=commune_officer)
+        producers.approve(producer, actor=commune_officer)
+        user = accounts.find_user(login) or accounts.create_user(
+            username=login, full_name=holder, role=Role.producer, password=DEMO_PASSWORD,
+            email=f"{login}@ocop.example.vn", province_code=commune.province_code,
+            commune_code=commune_code, actor=None, must_change_password=False)
+        producers.link_account(producer, user)
+        report.created += 1
+        report.logins.append((login, str(Role.producer.label), name))
+        for product_name, set_no, state in items:
+            product = products.create_product(producer, name=product_name, set_no=set_no,
+                                              description="", actor=user)
+            dossier = dossier_services.create_dossier(product, kind=DossierKind.first,
+                                                      actor=user)
+            _advance(dossier, state, user, commune_officer, province_officer)
+            if dossier.status != DossierStatus(state):
+                raise RuntimeError(f"demo dossier for {product_name} ended {dossier.status}")
+            report.created += 1
+    db.session.flush()

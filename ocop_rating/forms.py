@@ -86,3 +86,13 @@ class Form(FlaskForm):
 
 class ConfirmForm(Form):
     """A CSRF-only form for buttons that change state (deactivate, log out …)."""
+
+
+def attach_error(form, error, fields: dict[str, str]) -> None:
+    """Show a service error (an OcopError) beside the field its code maps to in ``fields``,
+    or above the form when it concerns no single field."""
+    name = fields.get(getattr(error, "code", ""))
+    if name and name in form:
+        form[name].errors = list(form[name].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)

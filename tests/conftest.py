@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from ocop_rating import create_app
 from ocop_rating.db import db as _db
 
+pytest_plugins = ["tests.smtp"]
 PG_BASE_URL = os.environ.get("OCOP_TEST_DATABASE_URL")
 # Reference tables filled once per session and kept between tests.
 KEEP_TABLES = {"provinces", "communes", "alembic_version"}
@@ -29,7 +30,9 @@ def fresh_database_url(tmp_path_factory, name: str) -> str:
     if not PG_BASE_URL:
         return f"sqlite:///{tmp_path_factory.mktemp(name)}/{name}.sqlite3"
     base = make_url(PG_BASE_URL)
-    db_name = f"{base.database}_{name}_{worker_id()}".lower()
+    # The process id keeps two suites run at once on one server (two checkouts, a developer
+    # and CI) from dropping each other's databases.
+    db_name = f"{base.database}_{name}_{worker_id()}_{os.getpid()}".lower()
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))

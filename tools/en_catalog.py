@@ -57,7 +57,33 @@ def main() -> int:
 
 
 # English for new messages; once written to the .po the .po is the reference.
-EN: dict[str, str] = {'Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Vui lòng tải lại trang và gửi lại.': 'The form '
+EN: dict[str, str] = {
+    # files and notifications
+    'hoặc': 'or',
+    'Chưa chọn tệp nào.': 'No file was chosen.',
+    'Tệp “%(name)s” vượt quá dung lượng cho phép (tối đa %(limit)s).': 'The file “%(name)s” is larger than allowed (at most %(limit)s).',
+    'Tệp “%(name)s” không có nội dung.': 'The file “%(name)s” is empty.',
+    'Tệp “%(name)s” không phải %(kinds)s.': 'The file “%(name)s” is not a %(kinds)s file.',
+    'Không tìm thấy nội dung của tệp “%(name)s” trên máy chủ. Vui lòng báo văn phòng OCOP.': 'The content of the file “%(name)s” is missing on the server. Please tell the OCOP office.',
+    'Vui lòng chọn một tệp.': 'Please choose a file.',
+    'Bạn không thể thao tác trên thông báo của người khác.': "You cannot change someone else's notifications.",
+    'Kính gửi %(name)s,': 'Dear %(name)s,',
+    'Xem chi tiết: %(url)s': 'Details: %(url)s',
+    'Xem chi tiết': 'View details',
+    'Đăng nhập hệ thống OCOP để xem chi tiết.': 'Log in to the OCOP system to see the details.',
+    'Thư này được gửi tự động từ Hệ thống đánh giá, phân hạng OCOP. Vui lòng không trả lời thư này.': 'This message was sent automatically by the OCOP rating system. Please do not reply to it.',
+    'Thông báo': 'Notifications',
+    'Thông báo chưa đọc: %(n)d': 'Unread notifications: %(n)d',
+    'Đã đánh dấu %(n)d thông báo là đã đọc.': 'Marked %(n)d notification(s) as read.',
+    'Đánh dấu tất cả là đã đọc': 'Mark all as read',
+    'Đánh dấu đã đọc': 'Mark as read',
+    'Mới': 'New',
+    'Xem': 'View',
+    'Bạn chưa có thông báo nào.': 'You have no notifications yet.',
+    'Trang': 'Pages',
+    'Trước': 'Previous',
+    'Sau': 'Next',
+   'Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF). Vui lòng tải lại trang và gửi lại.': 'The form '
                                                                                         'has '
                                                                                         'expired '
                                                                                         'or is '

@@ -23,6 +23,10 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
     commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"), index=True)
+    # A producer's account belongs to one producer entity (chủ thể). use_alter breaks the
+    # users <-> producers foreign-key cycle for table creation and ordering.
+    producer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("producers.id", ondelete="SET NULL", use_alter=True), index=True)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -34,6 +38,7 @@ class User(UserMixin, db.Model):
 
     province: Mapped[Province | None] = relationship()
     commune: Mapped[Commune | None] = relationship()
+    producer: Mapped["Producer | None"] = relationship(foreign_keys=[producer_id])  # noqa: F821
 
     __table_args__ = (
         # A provincial office belongs to one province; a commune officer to one commune.
@@ -45,6 +50,8 @@ class User(UserMixin, db.Model):
         CheckConstraint("role NOT IN ('admin', 'ministry') OR (province_code IS NULL "
                         "AND commune_code IS NULL)",
                         name="national_roles_have_no_unit"),
+        CheckConstraint("role = 'producer' OR producer_id IS NULL",
+                        name="only_producers_have_producer"),
     )
 
     # Flask-Login: a deactivated account cannot log in and its sessions end.

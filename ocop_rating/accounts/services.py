@@ -45,6 +45,14 @@ def authenticate(username: str, password: str) -> User:
     if not user.check_password(password or ""):
         raise AuthError(_("Tên đăng nhập hoặc mật khẩu không đúng."))
     if not user.is_active_account:
+        producer = user.producer
+        if producer is not None and producer.status.value == "pending":
+            raise AuthError(_("Đăng ký của bạn đang chờ cán bộ xã hoặc văn phòng OCOP tỉnh "
+                              "phê duyệt. Bạn sẽ nhận được e-mail khi được phê duyệt."),
+                            code="account_pending")
+        if producer is not None and producer.status.value == "rejected":
+            raise AuthError(_("Đăng ký của bạn không được phê duyệt. Lý do: %(r)s",
+                              r=producer.status_note), code="account_rejected")
         raise AuthError(_("Tài khoản này đã bị khóa. Vui lòng liên hệ văn phòng OCOP."),
                         code="account_disabled")
     return user

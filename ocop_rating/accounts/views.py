@@ -4,8 +4,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import db
 from ..errors import OcopError
-from ..forms import ConfirmForm
-from ..geo import services as geo
+from ..forms import ConfirmForm, attach_error
+from ..geo.forms import fill_unit_choices
 from ..text import fold, vn_sort_key
 from ..urls import safe_next
 from . import bp, services
@@ -71,21 +71,20 @@ def change_password():
     return render_template("accounts/change_password.html", form=form), status
 
 
+USER_ERROR_FIELDS = {
+    "username_taken": "username", "password_too_short": "password",
+    "password_is_username": "password", "commune_required": "commune_code",
+    "unknown_commune": "commune_code", "commune_mismatch": "commune_code",
+    "province_required": "province_code", "unknown_province": "province_code",
+}
+
+
 def _unit_choices(form: UserCreateForm) -> None:
     """Fill province/commune selects with what the current user may assign."""
-    if current_user.role in NATIONAL_ROLES:
-        provinces = geo.provinces_sorted()
-    else:
-        provinces = [current_user.province]
-    form.province_code.choices = [("", _("— Chọn tỉnh —"))] + [(p.code, p.name) for p in provinces]
-    if current_user.role == Role.commune:
-        communes = [current_user.commune]
-    else:
-        province_code = form.province_code.data or (provinces[0].code if len(provinces) == 1
-                                                    else None)
-        communes = geo.communes_of(province_code) if province_code else []
-    form.commune_code.choices = [("", _("— Chọn xã/phường —"))] + [
-        (c.code, c.name) for c in communes]
+    provinces = None if current_user.role in NATIONAL_ROLES else [current_user.province]
+    communes = [current_user.commune] if current_user.role == Role.commune else None
+    fill_unit_choices(form.province_code, form.commune_code, provinces=provinces,
+                      communes=communes)
     form.role.choices = [(r.value, r.label) for r in manageable_roles(current_user)]
 
 
@@ -129,15 +128,8 @@ def create_user():
                     current_user.commune_code if current_user.role == Role.commune else None),
                 actor=current_user)
         except OcopError as e:
-            field = {"username_taken": form.username, "password_too_short": form.password,
-                     "password_is_username": form.password, "commune_required": form.commune_code,
-                     "unknown_commune": form.commune_code, "commune_mismatch": form.commune_code,
-                     "province_required": form.province_code,
-                     "unknown_province": form.province_code}.get(e.code)
-            if field is None:
-                flash(e.message, "danger")
-            else:
-                field.errors.append(e.message)
+            db.session.rollback()
+            attach_error(form, e, USER_ERROR_FIELDS)
         else:
             db.session.commit()
             flash(_("Đã tạo tài khoản %(u)s. Người dùng phải đổi mật khẩu ở lần đăng nhập đầu.",

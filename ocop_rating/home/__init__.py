@@ -9,4 +9,4 @@ from flask_babel import lazy_gettext as _l  # noqa: E402
 
 from .. import nav  # noqa: E402
 
-nav.register("home.index", _l("Trang chính"), lambda user: True, order=0)
+nav.register("home.index", _l("Trang chính"), lambda user: user.is_authenticated, order=0)

@@ -1,0 +1,41 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import NumberRange
+
+from ..forms import Form, length, optional, required
+
+
+class RegistrationForm(Form):
+    """Form 01 fields beyond the producer and product facts, and the samples record."""
+
+    production_address = StringField(_l("Địa chỉ cơ sở sản xuất"),
+                                     validators=[required(), length(max=255)])
+    annual_capacity = StringField(_l("Năng lực sản xuất / quy mô (sản lượng năm)"),
+                                  validators=[required(), length(max=255)])
+    main_markets = TextAreaField(_l("Thị trường tiêu thụ chính"),
+                                 validators=[optional(), length(max=3000)])
+    product_story = TextAreaField(_l("Câu chuyện sản phẩm"),
+                                  validators=[optional(), length(max=5000)])
+    samples_count = IntegerField(_l("Số mẫu sản phẩm đã giao cho xã"), default=0,
+                                 validators=[optional(), NumberRange(
+                                     min=0, max=50, message=_l("Từ 0 đến 50 mẫu."))])
+    samples_handed_on = DateField(_l("Ngày giao mẫu (dd/mm/yyyy)"),
+                                  format=["%d/%m/%Y", "%Y-%m-%d"], validators=[optional()],
+                                  render_kw={"placeholder": "dd/mm/yyyy"})
+    samples_received_by = StringField(_l("Người nhận mẫu"),
+                                      validators=[optional(), length(max=120)])
+    submit = SubmitField(_l("Lưu phiếu đăng ký"))
+
+
+class EvidenceForm(Form):
+    file = FileField(_l("Tệp minh chứng (PDF, JPEG, PNG, DOCX, XLSX)"), validators=[required()])
+    item_code = HiddenField()
+    label = StringField(_l("Mô tả tệp"), validators=[optional(), length(max=255)])
+    submit = SubmitField(_l("Tải lên"))
+
+
+class ReasonForm(Form):
+    reason = TextAreaField(_l("Lý do trả lại / nội dung cần bổ sung"),
+                           validators=[required(), length(min=5, max=3000)])
+    submit = SubmitField(_l("Trả lại hồ sơ"))

@@ -1,0 +1,416 @@
+"""The dossier (hồ sơ) from the producer's draft to the province's acceptance.
+
+Every change goes through here: services check permission and the workflow, audit, flush;
+the view commits once. Notifications are queued in the same transaction and e-mailed after
+the commit by the notifications feature.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import audit
+from ..accounts.models import User
+from ..accounts.roles import Role
+from ..db import db, utcnow
+from ..errors import NotAllowed, OcopError
+from ..producers.models import ProducerStatus
+from ..products.models import Product
+from ..products.services import assign_code, current_rulebook_code
+from ..rulebook import RulebookError, SheetResult, get_rulebook, score_sheet
+from ..workdays import add_working_days
+from .checklist import LOCAL_ITEMS, checklist_for
+from .models import CommuneCheck, Dossier, DossierKind, Evidence, SelfAssessmentClaim
+from .states import DossierStatus, transition
+
+COMMUNE_WORKING_DAYS = 15  # Decision 26/2026: the commune answers within 15 working days
+SAMPLES_REQUIRED = 5       # five product samples, none for tourism services (set 26)
+# Items the system fills from the entity's facts instead of the producer's claim.
+DERIVED_ITEMS = {"3.2"}
+
+
+class DossierError(OcopError):
+    pass
+
+
+@dataclass
+class SubmitProblem:
+    code: str | None  # the sheet item it concerns, or None for the dossier as a whole
+    message: str
+
+
+# -- creation and Form 01 --------------------------------------------------------------------
+
+def create_dossier(product: Product, *, kind: DossierKind, actor) -> Dossier:
+    """Open a draft dossier for ``product`` on the sheet of the rulebook in force today."""
+    producer = product.producer
+    if not producer.is_member(actor):
+        raise NotAllowed(_("Chỉ chủ thể mới lập được hồ sơ cho sản phẩm của mình."))
+    if producer.status != ProducerStatus.approved:
+        raise DossierError(_("Chủ thể chưa được phê duyệt."), code="producer_not_approved")
+    open_ = db.session.scalar(
+        db.select(Dossier).filter_by(product_id=product.id)
+        .where(Dossier.status != DossierStatus.evaluated))
+    if open_ is not None:
+        raise DossierError(_("Sản phẩm này đã có một hồ sơ đang xử lý (#%(id)s).", id=open_.id),
+                           code="dossier_open")
+    dossier = Dossier(product_id=product.id, producer_id=producer.id,
+                      province_code=producer.province_code, commune_code=producer.commune_code,
+                      kind=kind, status=DossierStatus.draft,
+                      rulebook_code=current_rulebook_code(), set_no=product.set_no,
+                      production_address=producer.full_address)
+    db.session.add(dossier)
+    db.session.flush()
+    _apply_derived_claims(dossier)
+    audit.record(dossier, "created", actor=actor, new=DossierStatus.draft)
+    return dossier
+
+
+def _check_editable(dossier: Dossier, actor) -> None:
+    if not dossier.can_edit(actor):
+        if dossier.is_owner(actor):
+            raise DossierError(_("Hồ sơ đã nộp, không sửa được cho đến khi được trả lại."),
+                               code="not_editable")
+        raise NotAllowed(_("Bạn không thể sửa hồ sơ này."))
+
+
+def update_registration(dossier: Dossier, *, actor, production_address: str,
+                        annual_capacity: str, main_markets: str, product_story: str,
+                        samples_count: int, samples_handed_on: date | None,
+                        samples_received_by: str) -> None:
+    """Form 01 fields and the samples record."""
+    _check_editable(dossier, actor)
+    if samples_count < 0 or samples_count > 50:
+        raise DossierError(_("Số mẫu không hợp lệ."), code="samples_count")
+    values = dict(production_address=production_address.strip(),
+                  annual_capacity=annual_capacity.strip(), main_markets=main_markets.strip(),
+                  product_story=product_story.strip(), samples_count=samples_count,
+                  samples_handed_on=samples_handed_on,
+                  samples_received_by=samples_received_by.strip())
+    changed = sorted(k for k, v in values.items() if getattr(dossier, k) != v)
+    for key, value in values.items():
+        setattr(dossier, key, value)
+    if changed:
+        audit.record(dossier, "registration_updated", actor=actor, data={"fields": changed})
+    db.session.flush()
+
+
+# -- Form 02: the self-assessment --------------------------------------------------------------
+
+def sheet_of(dossier: Dossier):
+    return get_rulebook(dossier.rulebook_code).sheet(dossier.set_no)
+
+
+def _apply_derived_claims(dossier: Dossier) -> None:
+    """Criterion 3.2 follows from the representative's gender, ethnicity and disability."""
+    sheet = sheet_of(dossier)
+    claims = dossier.claims_by_code()
+    for code in DERIVED_ITEMS:
+        try:
+            item = sheet.item(code)
+        except RulebookError:
+            continue
+        if len(item.options) != 2:
+            continue
+        index = 1 if dossier.producer.qualifies_for_3_2 else 0
+        claim = claims.get(code)
+        if claim is None:
+            dossier.claims.append(SelfAssessmentClaim(item_code=code, option_index=index))
+        elif claim.option_index != index:
+            claim.option_index = index
+    db.session.flush()
+
+
+def save_claims(dossier: Dossier, values: dict[str, tuple[int | None, str | None]], *,
+                actor, notes: dict[str, str] | None = None) -> list[str]:
+    """Save claimed options ``{item code: (option index or None, case key or None)}``.
+
+    Every code and index is checked against the sheet before anything changes: one bad
+    value rejects the whole save and nothing is half-written. Returns the codes changed.
+    """
+    _check_editable(dossier, actor)
+    sheet = sheet_of(dossier)
+    notes = notes or {}
+    checked: dict[str, tuple[int | None, str | None]] = {}
+    for code, (index, case) in values.items():
+        if code in DERIVED_ITEMS:
+            continue  # computed from the entity's facts, not claimable
+        try:
+            item = sheet.item(code)
+            if item.is_case_choice:
+                if index is not None and case is None:
+                    raise DossierError(_("Mục %(c)s: vui lòng chọn trường hợp áp dụng trước.",
+                                         c=code), code="case_required")
+                options = item.options_for(case) if case else ()
+            else:
+                case = None
+                options = item.options
+        except RulebookError:
+            raise DossierError(_("Mục %(c)s không có trong phiếu đánh giá.", c=code),
+                               code="unknown_item") from None
+        if index is not None and not (0 <= index < len(options)):
+            raise DossierError(_("Mục %(c)s: lựa chọn không hợp lệ.", c=code),
+                               code="invalid_option")
+        checked[code] = (index, case)
+
+    claims = dossier.claims_by_code()
+    changed = []
+    for code, (index, case) in checked.items():
+        claim = claims.get(code)
+        note = notes.get(code)
+        if claim is None:
+            if index is None and case is None and not note:
+                continue
+            claim = SelfAssessmentClaim(item_code=code)
+            dossier.claims.append(claim)
+        if (claim.option_index, claim.case_key) != (index, case) or (
+                note is not None and note != claim.note):
+            claim.option_index, claim.case_key = index, case
+            if note is not None:
+                claim.note = note.strip()
+            changed.append(code)
+    if changed:
+        audit.record(dossier, "self_assessment_saved", actor=actor, data={"items": changed})
+    db.session.flush()
+    return changed
+
+
+def projection(dossier: Dossier) -> SheetResult:
+    """Score the producer's claims as they stand: part totals, total, projected star and the
+    minimums that hold it back (a partial sheet is allowed)."""
+    sheet = sheet_of(dossier)
+    choices, cases = {}, {}
+    for claim in dossier.claims:
+        if claim.case_key:
+            cases[claim.item_code] = claim.case_key
+        if claim.option_index is not None:
+            choices[claim.item_code] = claim.option_index
+    cases = {c: k for c, k in cases.items() if c in choices}
+    return score_sheet(sheet, choices, cases=cases)
+
+
+def add_evidence(dossier: Dossier, file_storage, *, item_code: str | None, label: str,
+                 actor) -> Evidence:
+    """Attach an evidence file to one item of the sheet (or to the dossier as a whole)."""
+    from ..files.services import store_upload
+
+    _check_editable(dossier, actor)
+    if item_code:
+        try:
+            sheet_of(dossier).item(item_code)
+        except RulebookError:
+            raise DossierError(_("Mục %(c)s không có trong phiếu đánh giá.", c=item_code),
+                               code="unknown_item") from None
+    stored = store_upload(file_storage, actor=actor)
+    evidence = Evidence(item_code=item_code or None, file_id=stored.id,
+                        label=(label or stored.original_name or "").strip()[:255])
+    dossier.evidence.append(evidence)
+    db.session.flush()
+    audit.record(dossier, "evidence_added", actor=actor,
+                 data={"item": item_code, "file": stored.id, "name": stored.original_name})
+    return evidence
+
+
+def remove_evidence(evidence: Evidence, *, actor) -> None:
+    dossier = evidence.dossier
+    _check_editable(dossier, actor)
+    audit.record(dossier, "evidence_removed", actor=actor,
+                 data={"item": evidence.item_code, "file": evidence.file_id})
+    dossier.evidence.remove(evidence)
+    db.session.flush()
+
+
+# -- submission ------------------------------------------------------------------------------------
+
+def submission_problems(dossier: Dossier) -> list[SubmitProblem]:
+    """Everything that stops the dossier from being submitted, each with its own message."""
+    problems: list[SubmitProblem] = []
+    if not dossier.production_address.strip():
+        problems.append(SubmitProblem(None, _("Phiếu đăng ký: thiếu địa chỉ sản xuất.")))
+    if not dossier.annual_capacity.strip():
+        problems.append(SubmitProblem(None, _("Phiếu đăng ký: thiếu năng lực sản xuất/quy mô.")))
+    if not dossier.is_tourism and dossier.samples_count < SAMPLES_REQUIRED:
+        problems.append(SubmitProblem(None, _("Chưa ghi nhận đủ %(n)d mẫu sản phẩm đã giao cho "
+                                              "xã.", n=SAMPLES_REQUIRED)))
+    result = projection(dossier)
+    for code in result.missing:
+        problems.append(SubmitProblem(code, _("Mục %(c)s: chưa tự đánh giá.", c=code)))
+    evidence = dossier.evidence_by_code()
+    for choice in result.choices:
+        if choice.code in DERIVED_ITEMS or choice.points <= 0:
+            continue
+        if not evidence.get(choice.code):
+            problems.append(SubmitProblem(choice.code, _(
+                "Mục %(c)s: cần ít nhất một tệp minh chứng cho mức điểm đã chọn.", c=choice.code)))
+    return problems
+
+
+def submit(dossier: Dossier, *, actor, today: date | None = None) -> None:
+    """The producer files the dossier with the commune (or, after a province's request for
+    supplement, back with the province)."""
+    if not dossier.is_owner(actor):
+        raise NotAllowed(_("Chỉ chủ thể mới nộp được hồ sơ của mình."))
+    _apply_derived_claims(dossier)
+    problems = submission_problems(dossier)
+    if problems:
+        raise DossierError(_("Hồ sơ chưa đủ để nộp: %(n)d mục cần bổ sung.", n=len(problems)),
+                           code="incomplete")
+    today = today or date.today()
+    if dossier.status == DossierStatus.returned_by_province:
+        transition(dossier, DossierStatus.forwarded, actor=actor, note=_("Bổ sung theo yêu cầu"))
+        _notify_province(dossier, _("Hồ sơ đã được bổ sung"), actor=actor)
+    else:
+        transition(dossier, DossierStatus.submitted, actor=actor)
+        assign_code(dossier.product, commune_code=dossier.commune_code,
+                    province_code=dossier.province_code, on=today, actor=actor)
+        dossier.commune_deadline = add_working_days(
+            today, COMMUNE_WORKING_DAYS, current_app.config.get("EXTRA_HOLIDAYS", ()))
+        dossier.return_reason = ""
+        _notify_commune(dossier, actor=actor)
+    db.session.flush()
+
+
+# -- the commune: Form 03 -------------------------------------------------------------------
+
+def _check_commune(dossier: Dossier, actor) -> None:
+    if not dossier.can_check_at_commune(actor):
+        raise NotAllowed(_("Bạn không thể kiểm tra hồ sơ này."))
+
+
+def save_commune_check(dossier: Dossier, *, actor, checklist: dict[str, bool],
+                       assessments: dict[str, str], proposal: str) -> CommuneCheck:
+    """Save Form 03 as it stands (it may be saved several times before deciding)."""
+    _check_commune(dossier, actor)
+    allowed = {item.code for item in checklist_for(dossier.set_no)}
+    unknown = set(checklist) - allowed
+    if unknown:
+        raise DossierError(_("Mục kiểm tra không hợp lệ."), code="unknown_checklist")
+    check = dossier.commune_check or CommuneCheck()
+    check.checklist = {code: bool(checklist.get(code)) for code in sorted(allowed)}
+    for field, _label in LOCAL_ITEMS:
+        setattr(check, field, (assessments.get(field) or "").strip())
+    check.proposal = (proposal or "").strip()
+    check.officer_id = actor.id
+    check.checked_at = utcnow()
+    dossier.commune_check = check
+    audit.record(dossier, "commune_check_saved", actor=actor)
+    db.session.flush()
+    return check
+
+
+def forward_to_province(dossier: Dossier, *, actor) -> None:
+    _check_commune(dossier, actor)
+    check = dossier.commune_check
+    if check is None:
+        raise DossierError(_("Vui lòng lập phiếu kiểm tra (Mẫu 03) trước."), code="no_check")
+    missing = [i for i in checklist_for(dossier.set_no) if not check.checklist.get(i.code)]
+    if missing:
+        raise DossierError(_("Hồ sơ chưa đầy đủ: %(items)s. Hãy trả lại để chủ thể bổ sung.",
+                             items="; ".join(str(i.label) for i in missing)),
+                           code="checklist_incomplete")
+    empty = [str(label) for field, label in LOCAL_ITEMS if not getattr(check, field)]
+    if empty or not check.proposal:
+        raise DossierError(_("Vui lòng đánh giá đủ bốn nội dung và ghi đề xuất."),
+                           code="assessment_incomplete")
+    transition(dossier, DossierStatus.forwarded, actor=actor)
+    _notify_owner(dossier, _("Hồ sơ đã được xã chuyển lên tỉnh"), actor=actor)
+    _notify_province(dossier, _("Hồ sơ mới từ cấp xã"), actor=actor)
+
+
+def return_from_commune(dossier: Dossier, *, reason: str, actor) -> None:
+    _check_commune(dossier, actor)
+    _return(dossier, DossierStatus.returned_by_commune, reason, actor)
+
+
+# -- the province: intake -------------------------------------------------------------------
+
+def _check_province(dossier: Dossier, actor) -> None:
+    if not dossier.can_intake_at_province(actor):
+        raise NotAllowed(_("Bạn không thể tiếp nhận hồ sơ này."))
+
+
+def accept_at_province(dossier: Dossier, *, actor) -> None:
+    _check_province(dossier, actor)
+    transition(dossier, DossierStatus.accepted, actor=actor)
+    _notify_owner(dossier, _("Hồ sơ đã được tỉnh tiếp nhận"), actor=actor)
+
+
+def return_from_province(dossier: Dossier, *, reason: str, actor) -> None:
+    _check_province(dossier, actor)
+    _return(dossier, DossierStatus.returned_by_province, reason, actor)
+
+
+def _return(dossier: Dossier, to: DossierStatus, reason: str, actor) -> None:
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise DossierError(_("Vui lòng ghi rõ lý do trả lại để chủ thể biết cần bổ sung gì."),
+                           code="reason_required")
+    transition(dossier, to, actor=actor, note=reason)
+    dossier.return_reason = reason
+    _notify_owner(dossier, _("Hồ sơ bị trả lại: %(r)s", r=reason), actor=actor)
+
+
+# -- notifications ------------------------------------------------------------------------------
+
+def _link(dossier: Dossier) -> str:
+    return f"/dossiers/{dossier.id}"
+
+
+def _notify(users, dossier: Dossier, subject: str, actor) -> None:
+    from ..notifications.services import notify
+
+    body = _("Hồ sơ #%(id)s — %(product)s (%(producer)s): %(status)s",
+             id=dossier.id, product=dossier.product.name, producer=dossier.producer.name,
+             status=dossier.status.label)
+    notify([u for u in users if u.id != getattr(actor, "id", None)], kind="dossier_status",
+           subject=subject, body=body, link=_link(dossier), actor=actor)
+
+
+def _notify_owner(dossier: Dossier, subject: str, *, actor) -> None:
+    users = db.session.scalars(db.select(User).filter_by(producer_id=dossier.producer_id))
+    _notify(list(users), dossier, subject, actor)
+
+
+def _notify_commune(dossier: Dossier, *, actor) -> None:
+    users = db.session.scalars(db.select(User).filter_by(
+        role=Role.commune, commune_code=dossier.commune_code, is_active_account=True))
+    _notify(list(users), dossier, _("Hồ sơ OCOP mới cần kiểm tra"), actor)
+
+
+def _notify_province(dossier: Dossier, subject: str, *, actor) -> None:
+    users = db.session.scalars(db.select(User).filter_by(
+        role=Role.province, province_code=dossier.province_code, is_active_account=True))
+    _notify(list(users), dossier, subject, actor)
+
+
+# -- queries ----------------------------------------------------------------------------------
+
+def visible_dossiers(user, *, status: DossierStatus | None = None,
+                     commune_code: str | None = None) -> list[Dossier]:
+    """The dossiers ``user`` may see, newest first (role and jurisdiction)."""
+    stmt = db.select(Dossier)
+    if user.role == Role.producer:
+        stmt = stmt.filter_by(producer_id=user.producer_id)
+    elif user.role == Role.commune:
+        stmt = stmt.filter_by(commune_code=user.commune_code).where(
+            Dossier.status != DossierStatus.draft)
+    elif user.role == Role.province:
+        stmt = stmt.filter_by(province_code=user.province_code).where(
+            Dossier.status != DossierStatus.draft)
+    elif user.role in (Role.admin, Role.ministry):
+        stmt = stmt.where(Dossier.status != DossierStatus.draft)
+    else:
+        return []
+    if status is not None:
+        stmt = stmt.filter_by(status=status)
+    if commune_code:
+        stmt = stmt.filter_by(commune_code=commune_code)
+    return list(db.session.scalars(stmt.order_by(Dossier.id.desc())))
+
+
+def is_late_at_commune(dossier: Dossier, today: date | None = None) -> bool:
+    return (dossier.status == DossierStatus.submitted and dossier.commune_deadline is not None
+            and (today or date.today()) > dossier.commune_deadline)

@@ -1,0 +1,398 @@
+from datetime import date
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import audit
+from ..accounts.roles import Role
+from ..db import db
+from ..errors import OcopError
+from ..forms import ConfirmForm, attach_error
+from ..products.models import Product
+from ..text import vn_sort_key
+from . import bp, services
+from .checklist import LOCAL_ITEMS, checklist_for
+from .forms import EvidenceForm, ReasonForm, RegistrationForm
+from .models import Dossier, DossierKind, Evidence
+from .states import DossierStatus
+
+
+def _load(dossier_id: int) -> Dossier:
+    dossier = db.get_or_404(Dossier, dossier_id)
+    if not dossier.can_view(current_user):
+        abort(403)
+    return dossier
+
+
+def _confirm() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _projection_json(dossier: Dossier) -> dict:
+    """Running part totals, total and projected star for the self-assessment page."""
+    result = services.projection(dossier)
+    sheet = services.sheet_of(dossier)
+    holding = {}
+    for star in (3, 4, 5):
+        items = []
+        for h in result.holding_back(star):
+            item = sheet.item(h.code)
+            options = item.options_for(h.case) if item.is_case_choice and h.case else \
+                item.all_options if item.is_case_choice else item.options
+            required = options[h.required_option].label if h.required_option < len(options) \
+                else ""
+            items.append({"code": h.code, "label": item.label, "required": required})
+        holding[str(star)] = items
+    return {
+        "parts": [{"code": p.code, "points": str(p.points), "max": str(p.max_points)}
+                  for p in result.parts],
+        "total": str(result.total),
+        "band_star": result.band_star,
+        "star": result.star,
+        "missing": list(result.missing),
+        "holding_back": holding,
+    }
+
+
+@bp.get("/")
+@login_required
+def index():
+    if current_user.role not in {Role.admin, Role.ministry, Role.province, Role.commune,
+                                 Role.producer}:
+        abort(403)
+    status = request.args.get("status") or ""
+    commune = request.args.get("commune") or None
+    status_enum = DossierStatus(status) if status in {s.value for s in DossierStatus} else None
+    dossiers = services.visible_dossiers(current_user, status=status_enum,
+                                         commune_code=commune)
+    today = date.today()
+    # The commune filter offers the communes that have dossiers here, with their counts.
+    counts: dict[str, list] = {}
+    for d in services.visible_dossiers(current_user, status=status_enum):
+        entry = counts.setdefault(d.commune_code, [d.producer.commune.name, 0])
+        entry[1] += 1
+    communes = sorted(((code, name, n) for code, (name, n) in counts.items()),
+                      key=lambda c: vn_sort_key(c[1]))
+    return render_template("dossiers/index.html", dossiers=dossiers, status=status,
+                           statuses=list(DossierStatus), today=today,
+                           is_late=services.is_late_at_commune, communes=communes,
+                           commune=commune)
+
+
+@bp.post("/new/<int:product_id>")
+@login_required
+def create(product_id: int):
+    product = db.get_or_404(Product, product_id)
+    if not product.can_edit(current_user):
+        abort(403)
+    _confirm()
+    try:
+        kind = DossierKind(request.form.get("kind", "first"))
+    except ValueError:
+        abort(400)
+    try:
+        dossier = services.create_dossier(product, kind=kind, actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+        return redirect(url_for("products.show", product_id=product.id))
+    db.session.commit()
+    flash(_("Đã lập hồ sơ. Hãy điền phiếu đăng ký và phiếu tự đánh giá."), "success")
+    return redirect(url_for("dossiers.registration", dossier_id=dossier.id))
+
+
+@bp.get("/<int:dossier_id>")
+@login_required
+def show(dossier_id: int):
+    dossier = _load(dossier_id)
+    problems = services.submission_problems(dossier) if dossier.can_edit(current_user) else []
+    return render_template(
+        "dossiers/show.html", dossier=dossier, problems=problems,
+        result=services.projection(dossier), timeline=audit.condensed_timeline(dossier),
+        late=services.is_late_at_commune(dossier), reason_form=ReasonForm(),
+        checklist=checklist_for(dossier.set_no), local_items=LOCAL_ITEMS)
+
+
+@bp.route("/<int:dossier_id>/registration", methods=["GET", "POST"])
+@login_required
+def registration(dossier_id: int):
+    dossier = _load(dossier_id)
+    editable = dossier.can_edit(current_user)
+    form = RegistrationForm(obj=dossier if request.method == "GET" else None)
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.update_registration(
+                    dossier, actor=current_user,
+                    production_address=form.production_address.data,
+                    annual_capacity=form.annual_capacity.data,
+                    main_markets=form.main_markets.data or "",
+                    product_story=form.product_story.data or "",
+                    samples_count=form.samples_count.data or 0,
+                    samples_handed_on=form.samples_handed_on.data,
+                    samples_received_by=form.samples_received_by.data or "")
+            except OcopError as e:
+                db.session.rollback()
+                attach_error(form, e, {"samples_count": "samples_count"})
+            else:
+                db.session.commit()
+                flash(_("Đã lưu phiếu đăng ký."), "success")
+                return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id))
+    elif dossier.samples_handed_on:
+        form.samples_handed_on.data = dossier.samples_handed_on
+    status = 422 if request.method == "POST" else 200
+    return render_template("dossiers/registration.html", dossier=dossier, form=form,
+                           editable=editable), status
+
+
+def _claims_from_form(form, sheet) -> tuple[dict, dict]:
+    values, notes = {}, {}
+    for item in sheet.items:
+        raw = form.get(f"item-{item.code}")
+        case = form.get(f"case-{item.code}") or None
+        if raw is None and case is None and f"note-{item.code}" not in form:
+            continue
+        try:
+            index = int(raw) if raw not in (None, "") else None
+        except ValueError:
+            raise services.DossierError(_("Mục %(c)s: lựa chọn không hợp lệ.", c=item.code),
+                                        code="invalid_option") from None
+        values[item.code] = (index, case)
+        if f"note-{item.code}" in form:
+            notes[item.code] = form.get(f"note-{item.code}", "")
+    unknown = {k.split("-", 1)[1] for k in form if k.startswith("item-")} - \
+        {i.code for i in sheet.items}
+    if unknown:
+        raise services.DossierError(_("Mục %(c)s không có trong phiếu đánh giá.",
+                                      c=sorted(unknown)[0]), code="unknown_item")
+    return values, notes
+
+
+@bp.route("/<int:dossier_id>/self-assessment", methods=["GET", "POST"])
+@login_required
+def self_assessment(dossier_id: int):
+    dossier = _load(dossier_id)
+    editable = dossier.can_edit(current_user)
+    sheet = services.sheet_of(dossier)
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        _confirm()
+        try:
+            values, notes = _claims_from_form(request.form, sheet)
+            changed = services.save_claims(dossier, values, notes=notes, actor=current_user)
+        except OcopError as e:
+            db.session.rollback()
+            flash(e.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu phiếu tự đánh giá (%(n)d mục thay đổi).", n=len(changed)), "success")
+        return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id))
+    return render_template(
+        "dossiers/self_assessment.html", dossier=dossier, sheet=sheet, editable=editable,
+        claims=dossier.claims_by_code(), evidence=dossier.evidence_by_code(),
+        projection=_projection_json(dossier), evidence_form=EvidenceForm(),
+        derived=services.DERIVED_ITEMS)
+
+
+@bp.post("/<int:dossier_id>/self-assessment/autosave")
+@login_required
+def autosave(dossier_id: int):
+    """One choice saved as it is made (fetch from the page); answers the new projection."""
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None:
+        return jsonify(error={"status": 404, "message": _("Không tìm thấy hồ sơ.")}), 404
+    if not dossier.can_edit(current_user):
+        return jsonify(error={"status": 403, "message": _("Bạn không thể sửa hồ sơ này.")}), 403
+    if not ConfirmForm().validate_on_submit():
+        return jsonify(error={"status": 400, "message": _("Phiên làm việc đã hết hạn, vui lòng "
+                                                          "tải lại trang.")}), 400
+    try:
+        values, notes = _claims_from_form(request.form, services.sheet_of(dossier))
+        services.save_claims(dossier, values, notes=notes, actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        return jsonify(error={"status": 422, "code": e.code, "message": e.message}), 422
+    db.session.commit()
+    return jsonify(saved=True, projection=_projection_json(dossier))
+
+
+@bp.post("/<int:dossier_id>/evidence")
+@login_required
+def add_evidence(dossier_id: int):
+    dossier = _load(dossier_id)
+    if not dossier.can_edit(current_user):
+        abort(403)
+    form = EvidenceForm()
+    anchor = f"item-{form.item_code.data}" if form.item_code.data else "general"
+    if form.validate_on_submit():
+        try:
+            services.add_evidence(dossier, form.file.data, item_code=form.item_code.data or None,
+                                  label=form.label.data or "", actor=current_user)
+        except OcopError as e:
+            db.session.rollback()
+            flash(e.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã tải lên minh chứng."), "success")
+    else:
+        flash(_("Vui lòng chọn tệp minh chứng."), "danger")
+    return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id) + "#" + anchor)
+
+
+def _evidence(dossier: Dossier, evidence_id: int) -> Evidence:
+    evidence = db.get_or_404(Evidence, evidence_id)
+    if evidence.dossier_id != dossier.id:
+        abort(404)
+    return evidence
+
+
+@bp.get("/<int:dossier_id>/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(dossier_id: int, evidence_id: int):
+    from ..files.services import send_stored_file
+
+    dossier = _load(dossier_id)
+    evidence = _evidence(dossier, evidence_id)
+    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1")
+
+
+@bp.post("/<int:dossier_id>/evidence/<int:evidence_id>/delete")
+@login_required
+def remove_evidence(dossier_id: int, evidence_id: int):
+    dossier = _load(dossier_id)
+    evidence = _evidence(dossier, evidence_id)
+    _confirm()
+    code = evidence.item_code
+    try:
+        services.remove_evidence(evidence, actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã xóa minh chứng."), "success")
+    return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id)
+                    + (f"#item-{code}" if code else "#general"))
+
+
+@bp.post("/<int:dossier_id>/submit")
+@login_required
+def submit(dossier_id: int):
+    dossier = _load(dossier_id)
+    if not dossier.can_edit(current_user):
+        abort(403)
+    _confirm()
+    try:
+        services.submit(dossier, actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã nộp hồ sơ."), "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+@bp.route("/<int:dossier_id>/commune-check", methods=["GET", "POST"])
+@login_required
+def commune_check(dossier_id: int):
+    dossier = _load(dossier_id)
+    if not dossier.can_check_at_commune(current_user):
+        abort(403)
+    items = checklist_for(dossier.set_no)
+    if request.method == "POST":
+        _confirm()
+        action = request.form.get("action", "save")
+        try:
+            services.save_commune_check(
+                dossier, actor=current_user,
+                checklist={i.code: request.form.get(f"check-{i.code}") == "on" for i in items},
+                assessments={f: request.form.get(f, "") for f, _l in LOCAL_ITEMS},
+                proposal=request.form.get("proposal", ""))
+            if action == "forward":
+                services.forward_to_province(dossier, actor=current_user)
+        except OcopError as e:
+            db.session.rollback()
+            flash(e.message, "danger")
+            # Re-render with what was typed: nothing is lost on an error.
+            return render_template("dossiers/commune_check.html", dossier=dossier, items=items,
+                                   local_items=LOCAL_ITEMS, values=request.form,
+                                   reason_form=ReasonForm()), 422
+        db.session.commit()
+        if action == "forward":
+            flash(_("Đã chuyển hồ sơ lên tỉnh."), "success")
+            return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+        flash(_("Đã lưu phiếu kiểm tra."), "success")
+        return redirect(url_for("dossiers.commune_check", dossier_id=dossier.id))
+    check = dossier.commune_check
+    values = {}
+    if check is not None:
+        values = {f"check-{k}": "on" for k, v in check.checklist.items() if v}
+        values.update({f: getattr(check, f) for f, _l in LOCAL_ITEMS})
+        values["proposal"] = check.proposal
+    return render_template("dossiers/commune_check.html", dossier=dossier, items=items,
+                           local_items=LOCAL_ITEMS, values=values, reason_form=ReasonForm())
+
+
+@bp.post("/<int:dossier_id>/return")
+@login_required
+def return_dossier(dossier_id: int):
+    dossier = _load(dossier_id)
+    form = ReasonForm()
+    if not (dossier.can_check_at_commune(current_user)
+            or dossier.can_intake_at_province(current_user)):
+        abort(403)
+    if not form.validate_on_submit():
+        flash(_("Vui lòng ghi rõ lý do trả lại (ít nhất 5 ký tự)."), "danger")
+        return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+    try:
+        if dossier.can_check_at_commune(current_user):
+            services.return_from_commune(dossier, reason=form.reason.data, actor=current_user)
+        else:
+            services.return_from_province(dossier, reason=form.reason.data, actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã trả lại hồ sơ cho chủ thể."), "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+@bp.post("/<int:dossier_id>/accept")
+@login_required
+def accept(dossier_id: int):
+    dossier = _load(dossier_id)
+    if not dossier.can_intake_at_province(current_user):
+        abort(403)
+    _confirm()
+    services.accept_at_province(dossier, actor=current_user)
+    db.session.commit()
+    flash(_("Đã tiếp nhận hồ sơ. Hồ sơ chờ đưa vào đợt đánh giá."), "success")
+    return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+
+
+@bp.get("/<int:dossier_id>/form-<int:number>.pdf")
+@login_required
+def form_pdf(dossier_id: int, number: int):
+    """Forms 01, 02 and 03 as filled, for printing and signing."""
+    from flask import Response
+
+    from . import documents
+
+    dossier = _load(dossier_id)
+    renderers = {1: documents.form01, 2: documents.form02, 3: documents.form03}
+    if number not in renderers:
+        abort(404)
+    if number == 3 and not (dossier.commune_check and dossier.commune_check.checked_at):
+        abort(404)
+    data = renderers[number](dossier)
+    name = f"mau-{number:02d}-ho-so-{dossier.id}.pdf"
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Content-Type-Options": "nosniff"})
