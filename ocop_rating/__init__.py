@@ -63,7 +63,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import accounts, dossiers, geo, home, notifications, producers, products, sheets
+    from . import (accounts, councils, dossiers, geo, home, notifications, producers, products,
+                   sheets)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(products.bp)
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(sheets.bp)
+    app.register_blueprint(councils.bp)
 
 
 def register_cli(app: Flask) -> None:

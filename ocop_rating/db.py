@@ -78,3 +78,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def begin_write() -> None:
+    """Start the request's transaction as a writer, for read-modify-write on contended rows
+    (a score sheet). On SQLite this is BEGIN IMMEDIATE: a second writer waits for the first
+    (busy timeout) and then reads the committed row, instead of failing on a stale snapshot.
+    On PostgreSQL the caller locks the row itself (SELECT … FOR UPDATE)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")

@@ -27,6 +27,12 @@ DEMO_USERS = [
     ("xa.dilinh", "K'Brơi Ha Lim", Role.commune, "68", "25000"),
     ("hd.thanhvien1", "Vũ Minh Khôi", Role.council_member, "22", None),
     ("hd.thanhvien2", "Hoàng Thị Lan", Role.council_member, "22", None),
+    ("hd.thanhvien3", "Lương Văn Toàn", Role.council_member, "22", None),
+    ("hd.thanhvien4", "Đinh Thị Mỹ Linh", Role.council_member, "22", None),
+    ("tv.tuvan1", "Mai Xuân Trường", Role.council_member, "22", None),
+    ("tw.chuyengia1", "Phan Quang Vinh", Role.council_member, None, None),
+    ("tw.chuyengia2", "Đoàn Thị Kim Oanh", Role.council_member, None, None),
+    ("tw.chuyengia3", "Trịnh Công Sơn", Role.council_member, None, None),
     ("xa.lamvien", "Ka Thị Nhung", Role.commune, "68", "24778"),
 ]
 
@@ -55,6 +61,7 @@ def seed_demo() -> SeedReport:
         report.logins.append((user.username, str(role.label), user.unit_name))
     db.session.flush()
     seed_producers(report)
+    seed_councils(report)
     return report
 
 
@@ -117,7 +124,8 @@ DEMO_PRODUCERS = [
      [("Chả mực Vân Đồn", 5, "accepted"), ("Sá sùng khô Quan Lạn", 3, "submitted")]),
     ("htx.vandonxanh", "Nguyễn Thị Thu", "cooperative", "Hợp tác xã Nông nghiệp Vân Đồn Xanh",
      "5701122334", "06994", ("Nguyễn Thị Thu", "female", "01"),
-     [("Rượu ba kích Vân Đồn", 14, "returned_by_commune"), ("Mật ong rừng Bản Sen", 7, "draft")]),
+     [("Rượu ba kích Vân Đồn", 14, "returned_by_commune"), ("Mật ong rừng Bản Sen", 7, "draft"),
+      ("Nước mắm Cái Rồng", 9, "accepted")]),
     ("cty.trahoavang", "Hoàng Văn Sơn", "enterprise", "Công ty TNHH Trà Hoa Vàng Hạ Long",
      "5702233445", "06688", ("Hoàng Văn Sơn", "male", "02"),
      [("Trà hoa vàng túi lọc", 11, "forwarded")]),
@@ -219,4 +227,109 @@ def seed_producers(report: SeedReport) -> None:
             if dossier.status != DossierStatus(state):
                 raise RuntimeError(f"demo dossier for {product_name} ended {dossier.status}")
             report.created += 1
+    db.session.flush()
+
+
+# -- councils, rounds and scores (issue 5) ---------------------------------------------------
+
+def _score_fully(evaluation, member_user, *, choose=lambda item, options: len(options) - 1,
+                 submit=True):
+    from .councils import services as councils
+
+    sheet = councils.open_sheet(evaluation, actor=member_user)
+    definition = councils.sheet_definition(evaluation)
+    values = {}
+    for item in definition.items:
+        if item.is_case_choice:
+            values[item.code] = (choose(item, item.cases[0].options), item.cases[0].key)
+        else:
+            values[item.code] = (choose(item, item.options), None)
+    councils.save_entries(sheet, values, expected_version=sheet.version, actor=member_user)
+    if submit:
+        councils.submit_sheet(sheet, expected_version=sheet.version, actor=member_user)
+    return sheet
+
+
+def seed_councils(report: SeedReport) -> None:
+    """A provincial council (Quảng Ninh) with a finished round and a round being scored, and
+    the central council with a round holding the province's 5★ proposal."""
+    from datetime import date
+
+    from .councils import services as councils
+    from .councils.models import Council, CouncilLevel, MemberRole, RoundState
+    from .dossiers.models import Dossier
+    from .dossiers.states import DossierStatus
+    from .products.models import Product
+
+    name = "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ninh"
+    if db.session.scalar(db.select(Council).filter_by(name=name)) is not None:
+        report.existing += 1
+        return
+    office = accounts.find_user("qn.ocop")
+    council = councils.create_council(
+        level=CouncilLevel.province, province_code="22", name=name,
+        decision_number="512/QĐ-UBND", decision_date=date(2026, 3, 2),
+        term_from=date(2026, 3, 2), term_to=date(2028, 3, 1), actor=office)
+    people = [("hd.thanhvien1", MemberRole.chair, "Sở Nông nghiệp và Môi trường"),
+              ("hd.thanhvien2", MemberRole.secretary, "Văn phòng OCOP tỉnh"),
+              ("hd.thanhvien3", MemberRole.member, "Sở Công Thương"),
+              ("hd.thanhvien4", MemberRole.member, "Sở Y tế")]
+    members = [councils.add_member(council, accounts.find_user(u), role=r, agency=a,
+                                   actor=office) for u, r, a in people]
+    councils.add_advisor(council, accounts.find_user("tv.tuvan1"), is_lead=True,
+                         agency="Chi cục Chất lượng, Chế biến và Phát triển thị trường",
+                         actor=office)
+    first, second = councils.create_legal_rounds(council, 2026, actor=office)
+
+    def product_dossier(product_name):
+        return db.session.scalars(db.select(Dossier).join(Product).where(
+            Product.name == product_name).order_by(Dossier.id.desc())).first()
+
+    # Round 1: finished. "Chả mực Vân Đồn" scored by all four, concluded at 5★.
+    done = product_dossier("Chả mực Vân Đồn")
+    councils.move_round(first, RoundState.open, actor=office)
+    evaluation = councils.add_to_round(first, done, actor=office)
+    councils.save_review(evaluation, notes="Hồ sơ đầy đủ, minh chứng rõ ràng.",
+                         site_visit_on=date(2026, 5, 12),
+                         site_visit_notes="Cơ sở sản xuất đảm bảo vệ sinh, có truy xuất nguồn gốc.",
+                         report="Đề nghị Hội đồng đánh giá.", submit_report=True,
+                         actor=accounts.find_user("tv.tuvan1"))
+    councils.move_round(first, RoundState.scoring, actor=office)
+    for member in members:
+        _score_fully(evaluation, member.user)
+    councils.move_round(first, RoundState.closed, actor=office)
+    councils.conclude_evaluation(evaluation, proposal="Đề nghị Bộ Nông nghiệp và Môi trường "
+                                 "đánh giá, công nhận 5 sao.", actor=members[1].user)
+    councils.conclude_round(first, conclusion="Hội đồng thống nhất kết quả đợt 1 năm 2026.",
+                            actor=office)
+
+    # Round 2: being scored. Two members have submitted, the chair is half-way.
+    scoring = product_dossier("Nước mắm Cái Rồng")
+    councils.move_round(second, RoundState.open, actor=office)
+    evaluation2 = councils.add_to_round(second, scoring, actor=office)
+    councils.move_round(second, RoundState.scoring, actor=office)
+    _score_fully(evaluation2, members[1].user)
+    _score_fully(evaluation2, members[2].user, choose=lambda item, options: max(
+        0, len(options) - 2))
+    _score_fully(evaluation2, members[0].user, submit=False,
+                 choose=lambda item, options: len(options) - 1)
+
+    # The central council, with the province's 5★ proposal in its first 2027 round.
+    ministry = accounts.find_user("bo.ocop")
+    central = councils.create_council(
+        level=CouncilLevel.central, province_code=None,
+        name="Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp trung ương",
+        decision_number="1024/QĐ-BNNMT", decision_date=date(2026, 6, 15),
+        term_from=date(2026, 6, 15), term_to=date(2028, 6, 14), actor=ministry)
+    for username, role in [("tw.chuyengia1", MemberRole.chair),
+                           ("tw.chuyengia2", MemberRole.secretary),
+                           ("tw.chuyengia3", MemberRole.member)]:
+        councils.add_member(central, accounts.find_user(username), role=role,
+                            agency="Bộ Nông nghiệp và Môi trường", actor=ministry)
+    central_round = councils.create_legal_rounds(central, 2027, actor=ministry)[0]
+    councils.move_round(central_round, RoundState.open, actor=ministry)
+    councils.add_to_round(central_round, done, actor=ministry)
+    if done.status != DossierStatus.evaluated:
+        raise RuntimeError("demo: the provincial 5-star dossier should be evaluated")
+    report.created += 3
     db.session.flush()

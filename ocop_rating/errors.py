@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -56,6 +57,7 @@ _TITLES = {
     409: lambda: _("Xung đột dữ liệu"),
     413: lambda: _("Tệp quá lớn"),
     429: lambda: _("Quá nhiều yêu cầu"),
+    503: lambda: _("Hệ thống đang bận"),
     500: lambda: _("Lỗi hệ thống"),
 }
 
@@ -90,6 +92,18 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OcopError)
     def domain_error(e: OcopError):
         return _render(e.status, e.message)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(e: OperationalError):
+        from .db import db
+
+        db.session.rollback()
+        if "locked" in str(e.orig).lower() or "deadlock" in str(e.orig).lower():
+            # Another request held the database a moment too long: nothing was written.
+            return _render(503, _("Hệ thống đang bận, thay đổi của bạn chưa được lưu. "
+                                  "Vui lòng thử lại."))
+        app.logger.exception("Database error on %s %s", request.method, request.path)
+        return _render(500)
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

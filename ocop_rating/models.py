@@ -7,3 +7,5 @@ from .notifications.models import Notification  # noqa: F401
 from .producers.models import Producer  # noqa: F401
 from .products.models import Product, ProductCodeCounter, ProductPhoto  # noqa: F401
 from .dossiers.models import CommuneCheck, Dossier, Evidence, SelfAssessmentClaim  # noqa: F401
+from .councils.models import (AdvisoryMember, Conflict, Council, CouncilMember,  # noqa: F401
+                              Evaluation, Exclusion, LabTest, Round, ScoreEntry, ScoreSheet)

@@ -92,3 +92,70 @@ def complete_dossier(dossier, user, *, choose=None):
     default), one evidence file on each claimed item worth points."""
     kwargs = {"choose": choose} if choose else {}
     return fill_dossier(dossier, user, **kwargs)
+
+
+# -- councils -------------------------------------------------------------------------------
+
+def make_council(*, province_code: str = QUANG_NINH, members: int = 4, level=None,
+                 office=None, rules: dict | None = None):
+    """A council with a chair, a secretary and plain members (council_member accounts)."""
+    from datetime import date
+
+    from ocop_rating.councils import services as councils
+    from ocop_rating.councils.models import CouncilLevel, MemberRole
+
+    level = level or CouncilLevel.province
+    if office is None:
+        office = make_user(Role.ministry) if level == CouncilLevel.central else \
+            make_user(Role.province, province_code=province_code)
+    council = councils.create_council(
+        level=level, province_code=None if level == CouncilLevel.central else province_code,
+        name=f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {next(_seq)}",
+        decision_number="125/QĐ-UBND", decision_date=date(2026, 3, 2), term_from=None,
+        term_to=None, rules=rules, actor=office)
+    roles = [MemberRole.chair, MemberRole.secretary] + [MemberRole.member] * (members - 2)
+    people = []
+    for role in roles:
+        user = make_user(Role.council_member,
+                         province_code=None if level == CouncilLevel.central else province_code)
+        people.append(councils.add_member(council, user, role=role, agency="Sở NN&MT",
+                                          actor=office))
+    return council, office, people
+
+
+def accepted_dossier(*, commune_code: str = VAN_DON, set_no: int = 1):
+    """A dossier accepted by the province, ready to go into a round."""
+    from ocop_rating.dossiers import services as dossiers
+    from ocop_rating.dossiers.checklist import LOCAL_ITEMS, checklist_for
+    from ocop_rating.geo.models import Commune
+    from ocop_rating.db import db
+
+    producer, owner = make_producer(commune_code=commune_code)
+    product = make_product(producer, owner, set_no=set_no)
+    dossier = complete_dossier(make_dossier(product, owner), owner)
+    dossiers.submit(dossier, actor=owner)
+    officer = make_user(Role.commune, commune_code=commune_code)
+    dossiers.save_commune_check(
+        dossier, actor=officer, checklist={i.code: True for i in checklist_for(set_no)},
+        assessments={f: "Đạt" for f, _label in LOCAL_ITEMS}, proposal="Đề nghị đánh giá")
+    dossiers.forward_to_province(dossier, actor=officer)
+    province = db.session.get(Commune, commune_code).province_code
+    dossiers.accept_at_province(dossier, actor=make_user(Role.province, province_code=province))
+    return dossier
+
+
+def score_all(sheet, user, *, choose=lambda item, options: len(options) - 1, submit=True):
+    """Fill a member's sheet (best option by default) and submit it."""
+    from ocop_rating.councils import services as councils
+
+    definition = councils.sheet_definition(sheet.evaluation)
+    values = {}
+    for item in definition.items:
+        if item.is_case_choice:
+            values[item.code] = (choose(item, item.cases[0].options), item.cases[0].key)
+        else:
+            values[item.code] = (choose(item, item.options), None)
+    councils.save_entries(sheet, values, expected_version=sheet.version, actor=user)
+    if submit:
+        councils.submit_sheet(sheet, expected_version=sheet.version, actor=user)
+    return sheet

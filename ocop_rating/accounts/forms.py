@@ -5,15 +5,18 @@ from ..forms import Form, chosen, email, equal_to, length, optional, regexp, req
 
 class LoginForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[required(), length(max=64)])
-    password = PasswordField(_l("Mật khẩu"), validators=[required(), length(max=256)])
+    password = PasswordField(_l("Mật khẩu"), validators=[required(), length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
     submit = SubmitField(_l("Đăng nhập"))
 
 
 class ChangePasswordForm(Form):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[required()])
-    new = PasswordField(_l("Mật khẩu mới"), validators=[required(), length(min=8, max=256)])
-    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[required(), equal_to("new")])
+    new = PasswordField(_l("Mật khẩu mới"), validators=[required(), length(min=8, max=256)],
+                        render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[required(), equal_to("new")],
+                            render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Đổi mật khẩu"))
 
 
@@ -31,7 +34,8 @@ class UserCreateForm(Form):
                                 validate_choice=False)
     commune_code = SelectField(_l("Xã/phường"), validators=[optional()], validate_choice=False)
     password = PasswordField(_l("Mật khẩu tạm thời"),
-                             validators=[required(), length(min=8, max=256)])
+                             validators=[required(), length(min=8, max=256)],
+                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Tạo tài khoản"))
 
 

@@ -31,7 +31,7 @@ def login():
             db.session.commit()
             session.permanent = True
             login_user(user, remember=form.remember.data)
-            if user.locale:
+            if user.locale and "lang" not in session:
                 session["lang"] = user.locale
             flash(_("Xin chào %(name)s!", name=user.full_name), "success")
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))

@@ -1,0 +1,16 @@
+"""Councils and online scoring (DOMAIN.md §4–5)."""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("councils", __name__, url_prefix="/councils")
+
+from .. import nav  # noqa: E402
+from ..accounts.roles import Role  # noqa: E402
+from . import views  # noqa: E402,F401
+
+nav.register("councils.index", _l("Hội đồng"),
+             lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,
+                                                    Role.council_member}, order=30)
+nav.register("councils.my_work", _l("Chấm điểm"),
+             lambda u: getattr(u, "role", None) in {Role.council_member, Role.province,
+                                                    Role.ministry}, order=31)

@@ -1,0 +1,764 @@
+"""Councils, rounds, advisory review, conflicts of interest, scoring and results.
+
+Services check permission and the workflow, audit every change, flush; the view commits.
+Scoring writes are guarded by the sheet's version (optimistic locking): a write that was
+based on an older version of the sheet is refused with ``SheetConflict`` and changes
+nothing, so two tabs or a submit racing a reopen can never mix or lose scores.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from .. import audit
+from ..accounts.models import User
+from ..accounts.roles import Role
+from ..db import db, utcnow
+from ..dossiers.models import Dossier
+from ..dossiers.states import DossierStatus
+from ..dossiers.states import transition as dossier_transition
+from ..errors import NotAllowed, OcopError
+from ..rulebook import (CouncilResult, InvalidCouncilRules, MemberResult, RulebookError,
+                        SheetResult, aggregate, get_rulebook, score_sheet)
+from .calendar import legal_rounds
+from .models import (AdvisoryMember, Conflict, ConflictStatus, Council, CouncilLevel,
+                     CouncilMember, DecisionMode, Evaluation, EvaluationStatus, Exclusion,
+                     LabTest, MemberRole, Round, RoundState, ScoreEntry, ScoreSheet,
+                     SheetStatus)
+from .states import transition as round_transition
+
+FIVE_STAR_THRESHOLD = Decimal(90)
+
+
+class CouncilError(OcopError):
+    pass
+
+
+class SheetConflict(OcopError):
+    """The sheet changed since the page read it (another tab, device or a reopen)."""
+
+    code = "sheet_conflict"
+    status = 409
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise NotAllowed(message)
+
+
+# -- councils and members ---------------------------------------------------------------
+
+def check_rules(rules: dict[str, Any] | None) -> dict[str, Any]:
+    try:
+        from ..rulebook import CouncilRules
+
+        return CouncilRules.from_dict(rules or {}).to_dict()
+    except InvalidCouncilRules as e:
+        raise CouncilError(_("Quy chế hội đồng không hợp lệ: %(e)s", e=str(e)),
+                           code="invalid_rules") from None
+
+
+def create_council(*, level: CouncilLevel, province_code: str | None, name: str,
+                   decision_number: str, decision_date: date, term_from: date | None,
+                   term_to: date | None, decision_mode: DecisionMode = DecisionMode.meeting,
+                   rules: dict[str, Any] | None = None, actor) -> Council:
+    """Set up a council (its establishing decision, term and rules)."""
+    if level == CouncilLevel.central:
+        province_code = None
+    elif not province_code:
+        raise CouncilError(_("Hội đồng cấp tỉnh phải gắn với một tỉnh."), code="province_required")
+    if term_from and term_to and term_to < term_from:
+        raise CouncilError(_("Nhiệm kỳ kết thúc trước khi bắt đầu."), code="term_order")
+    council = Council(level=level, province_code=province_code, name=name.strip(),
+                      decision_number=decision_number.strip(), decision_date=decision_date,
+                      term_from=term_from, term_to=term_to, decision_mode=decision_mode,
+                      rules=check_rules(rules))
+    _require(council.can_manage(actor), _("Bạn không thể lập hội đồng ở cấp/địa bàn này."))
+    db.session.add(council)
+    db.session.flush()
+    audit.record(council, "created", actor=actor)
+    return council
+
+
+def update_rules(council: Council, rules: dict[str, Any], *, mode: DecisionMode, actor) -> None:
+    _require(council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    council.rules = check_rules(rules)
+    council.decision_mode = mode
+    audit.record(council, "rules_updated", actor=actor, data=council.rules)
+    db.session.flush()
+
+
+def add_member(council: Council, user: User, *, role: MemberRole, agency: str = "",
+               home_commune_code: str | None = None, work_commune_code: str | None = None,
+               related_producer_ids: list[int] | None = None, relationship_note: str = "",
+               actor) -> CouncilMember:
+    _require(council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    if user.role == Role.producer:
+        raise CouncilError(_("Tài khoản chủ thể không thể là thành viên hội đồng."),
+                           code="producer_member")
+    if council.member_for(user) is not None:
+        raise CouncilError(_("%(n)s đã là thành viên hội đồng.", n=user.full_name),
+                           code="already_member")
+    if role in (MemberRole.chair, MemberRole.secretary) and any(
+            m.role == role for m in council.active_members):
+        raise CouncilError(_("Hội đồng đã có %(r)s.", r=role.label), code="role_taken")
+    member = CouncilMember(user_id=user.id, role=role, agency=agency.strip(),
+                           home_commune_code=home_commune_code or None,
+                           work_commune_code=work_commune_code or None,
+                           related_producer_ids=sorted(set(related_producer_ids or [])),
+                           relationship_note=relationship_note.strip(), is_active=True)
+    council.members.append(member)
+    db.session.flush()
+    audit.record(council, "member_added", actor=actor,
+                 data={"user": user.id, "role": role.value})
+    return member
+
+
+def remove_member(member: CouncilMember, *, actor) -> None:
+    council = member.council
+    _require(council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    member.is_active = False
+    audit.record(council, "member_removed", actor=actor, data={"user": member.user_id})
+    db.session.flush()
+
+
+def add_advisor(council: Council, user: User, *, is_lead: bool, agency: str,
+                actor) -> AdvisoryMember:
+    _require(council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    if any(a.user_id == user.id for a in council.advisors):
+        raise CouncilError(_("%(n)s đã ở trong tổ tư vấn.", n=user.full_name),
+                           code="already_advisor")
+    advisor = AdvisoryMember(user_id=user.id, is_lead=is_lead, agency=agency.strip())
+    council.advisors.append(advisor)
+    db.session.flush()
+    audit.record(council, "advisor_added", actor=actor, data={"user": user.id})
+    return advisor
+
+
+def is_advisor(council: Council, user) -> bool:
+    return any(a.user_id == getattr(user, "id", None) for a in council.advisors)
+
+
+# -- rounds ----------------------------------------------------------------------------------
+
+def create_legal_rounds(council: Council, year: int, *, actor) -> list[Round]:
+    """Pre-fill the year's regular rounds from the legal calendar (idempotent)."""
+    _require(council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    made = []
+    existing = {(r.year, r.finish_by) for r in council.rounds}
+    for seq, proposals_by, finish_by in legal_rounds(council.level, year):
+        if (year, finish_by) in existing:
+            continue
+        made.append(create_round(council, name=_("Đợt %(n)d năm %(y)d", n=seq, y=year),
+                                 proposals_by=proposals_by, finish_by=finish_by,
+                                 is_extra=False, actor=actor))
+    return made
+
+
+def create_round(council: Council, *, name: str, proposals_by: date, finish_by: date,
+                 is_extra: bool, actor) -> Round:
+    _require(council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    if finish_by < proposals_by:
+        raise CouncilError(_("Hạn hoàn thành phải sau hạn đề xuất."), code="dates_order")
+    round_ = Round(name=name.strip(), year=finish_by.year, proposals_by=proposals_by,
+                   finish_by=finish_by, is_extra=is_extra, state=RoundState.planned)
+    council.rounds.append(round_)
+    db.session.flush()
+    audit.record(round_, "created", actor=actor)
+    return round_
+
+
+def move_round(round_: Round, to: RoundState, *, actor, note: str = "") -> None:
+    """Open, start scoring, close the session or re-open scoring."""
+    council = round_.council
+    _require(council.can_manage(actor) or council.is_secretary_or_chair(actor),
+             _("Chỉ văn phòng OCOP, chủ tịch hoặc thư ký hội đồng điều hành đợt đánh giá."))
+    if to == RoundState.concluded:
+        raise CouncilError(_("Dùng chức năng kết luận đợt."), code="use_conclude")
+    round_transition(round_, to, actor=actor, note=note)
+    if to == RoundState.scoring:
+        for evaluation in round_.evaluations:
+            if evaluation.status == EvaluationStatus.review:
+                evaluation.status = EvaluationStatus.scoring
+    db.session.flush()
+
+
+def eligible_dossiers(round_: Round) -> list[Dossier]:
+    """Dossiers that may be put into ``round_``: accepted in the council's province, or —
+    for the central council — dossiers whose provincial result is a 5★ proposal."""
+    council = round_.council
+    taken = {e.dossier_id for e in round_.evaluations}
+    if council.level == CouncilLevel.central:
+        rows = db.session.scalars(
+            db.select(Evaluation).where(Evaluation.star == 5, Evaluation.concluded_at.is_not(None))
+            .join(Round).join(Council).where(Council.level == CouncilLevel.province))
+        already = {e.escalated_from_id for e in db.session.scalars(
+            db.select(Evaluation).where(Evaluation.escalated_from_id.is_not(None)))}
+        return [e.dossier for e in rows if e.id not in already and e.dossier_id not in taken]
+    stmt = db.select(Dossier).filter_by(province_code=council.province_code,
+                                        status=DossierStatus.accepted)
+    return [d for d in db.session.scalars(stmt) if d.id not in taken]
+
+
+def add_to_round(round_: Round, dossier: Dossier, *, actor) -> Evaluation:
+    """Put a dossier into a round; conflicts of interest are flagged at once."""
+    council = round_.council
+    _require(council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    if round_.state not in (RoundState.planned, RoundState.open, RoundState.scoring):
+        raise CouncilError(_("Đợt đánh giá đã đóng."), code="round_closed")
+    escalated_from = None
+    if council.level == CouncilLevel.central:
+        escalated_from = _provincial_five_star(dossier)
+        if escalated_from is None:
+            raise CouncilError(_("Chỉ sản phẩm được hội đồng tỉnh đề xuất 5 sao mới đưa vào "
+                                 "hội đồng trung ương."), code="not_proposed")
+    elif dossier.province_code != council.province_code:
+        raise NotAllowed(_("Hồ sơ không thuộc tỉnh của hội đồng."))
+    existing = db.session.scalar(db.select(Evaluation).filter_by(round_id=round_.id,
+                                                                 dossier_id=dossier.id))
+    if existing is not None:
+        raise CouncilError(_("Hồ sơ đã có trong đợt này."), code="already_in_round")
+    if dossier.status == DossierStatus.accepted:
+        dossier_transition(dossier, DossierStatus.in_round, actor=actor)
+    elif not (council.level == CouncilLevel.central and dossier.status == DossierStatus.evaluated):
+        raise CouncilError(_("Hồ sơ chưa được tiếp nhận."), code="not_accepted")
+    evaluation = Evaluation(dossier=dossier,
+                            escalated_from_id=getattr(escalated_from, "id", None),
+                            status=EvaluationStatus.scoring
+                            if round_.state == RoundState.scoring else EvaluationStatus.review)
+    round_.evaluations.append(evaluation)
+    db.session.flush()
+    audit.record(evaluation, "created", actor=actor, data={"round": round_.id,
+                                                           "dossier": dossier.id})
+    flag_conflicts(evaluation)
+    return evaluation
+
+
+def _provincial_five_star(dossier: Dossier) -> Evaluation | None:
+    return db.session.scalars(
+        db.select(Evaluation).filter_by(dossier_id=dossier.id, star=5)
+        .where(Evaluation.concluded_at.is_not(None))
+        .join(Round).join(Council).where(Council.level == CouncilLevel.province)
+        .order_by(Evaluation.id.desc())).first()
+
+
+def resume_after_supplement(evaluation: Evaluation, *, actor) -> None:
+    """A dossier the advisory group sent back comes back into its round once the province
+    has accepted the supplement."""
+    _require(evaluation.council.can_manage(actor), _("Bạn không quản lý hội đồng này."))
+    dossier = evaluation.dossier
+    if evaluation.status != EvaluationStatus.supplement or dossier.status != DossierStatus.accepted:
+        raise CouncilError(_("Hồ sơ chưa được bổ sung và tiếp nhận lại."), code="not_resupplied")
+    dossier_transition(dossier, DossierStatus.in_round, actor=actor, note=_("Đã bổ sung"))
+    evaluation.status = (EvaluationStatus.scoring if evaluation.round.state == RoundState.scoring
+                         else EvaluationStatus.review)
+    audit.record(evaluation, "resumed", actor=actor)
+    db.session.flush()
+
+
+# -- advisory review ------------------------------------------------------------------------
+
+def can_review(evaluation: Evaluation, user) -> bool:
+    council = evaluation.council
+    return council.can_manage(user) or is_advisor(council, user)
+
+
+def save_review(evaluation: Evaluation, *, notes: str, site_visit_on: date | None,
+                site_visit_notes: str, report: str, submit_report: bool, actor) -> None:
+    _require(can_review(evaluation, actor), _("Chỉ tổ tư vấn ghi nhận xét hồ sơ."))
+    if evaluation.status == EvaluationStatus.concluded:
+        raise CouncilError(_("Hồ sơ đã có kết quả."), code="concluded")
+    evaluation.advisory_notes = notes.strip()
+    evaluation.site_visit_on = site_visit_on
+    evaluation.site_visit_notes = site_visit_notes.strip()
+    evaluation.advisory_report = report.strip()
+    if submit_report:
+        if not evaluation.advisory_report:
+            raise CouncilError(_("Báo cáo của tổ tư vấn đang trống."), code="empty_report")
+        evaluation.report_submitted_at = utcnow()
+    audit.record(evaluation, "review_saved", actor=actor,
+                 data={"report_submitted": bool(submit_report)})
+    db.session.flush()
+
+
+def request_lab_test(evaluation: Evaluation, *, description: str, actor) -> LabTest:
+    _require(can_review(evaluation, actor), _("Chỉ tổ tư vấn yêu cầu kiểm nghiệm bổ sung."))
+    if not description.strip():
+        raise CouncilError(_("Vui lòng ghi nội dung cần kiểm nghiệm."), code="empty_test")
+    test = LabTest(description=description.strip(), requested_by_id=actor.id)
+    evaluation.lab_tests.append(test)
+    db.session.flush()
+    audit.record(evaluation, "lab_test_requested", actor=actor, data={"test": test.id})
+    return test
+
+
+def record_lab_result(test: LabTest, *, result_text: str, file_storage=None, actor) -> None:
+    from ..files.services import store_upload
+
+    _require(can_review(test.evaluation, actor), _("Chỉ tổ tư vấn ghi kết quả kiểm nghiệm."))
+    if file_storage is not None and getattr(file_storage, "filename", ""):
+        test.result_file_id = store_upload(file_storage, actor=actor).id
+    if not result_text.strip() and test.result_file_id is None:
+        raise CouncilError(_("Vui lòng ghi kết quả hoặc tải lên phiếu kết quả."),
+                           code="empty_result")
+    test.result_text = result_text.strip()
+    test.result_at = utcnow()
+    audit.record(test.evaluation, "lab_result", actor=actor, data={"test": test.id})
+    db.session.flush()
+
+
+def send_back_for_supplement(evaluation: Evaluation, *, reason: str, actor) -> None:
+    """The advisory group asks the producer for more; the dossier comes back through the
+    province and then into the same round."""
+    _require(can_review(evaluation, actor), _("Chỉ tổ tư vấn yêu cầu bổ sung hồ sơ."))
+    if evaluation.status == EvaluationStatus.concluded:
+        raise CouncilError(_("Hồ sơ đã có kết quả."), code="concluded")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise CouncilError(_("Vui lòng ghi rõ nội dung cần bổ sung."), code="reason_required")
+    dossier = evaluation.dossier
+    dossier_transition(dossier, DossierStatus.returned_by_province, actor=actor, note=reason)
+    dossier.return_reason = reason
+    evaluation.status = EvaluationStatus.supplement
+    audit.record(evaluation, "sent_for_supplement", actor=actor, note=reason)
+    _notify_producer(dossier, _("Hội đồng yêu cầu bổ sung hồ sơ: %(r)s", r=reason), actor)
+    db.session.flush()
+
+
+# -- assignment and conflicts of interest -----------------------------------------------------
+
+def likely_conflicts(evaluation: Evaluation) -> dict[int, str]:
+    """Members the system flags for ``evaluation``: member id -> the reason."""
+    dossier = evaluation.dossier
+    producer = dossier.producer
+    flagged: dict[int, str] = {}
+    for member in evaluation.council.active_members:
+        user = member.user
+        if user.producer_id is not None and user.producer_id == producer.id:
+            flagged[member.id] = _("Thành viên thuộc chủ thể có sản phẩm.")
+        elif producer.id in (member.related_producer_ids or []):
+            flagged[member.id] = _("Hồ sơ thành viên ghi nhận có quan hệ với chủ thể.")
+        elif member.home_commune_code == producer.commune_code:
+            flagged[member.id] = _("Thành viên cư trú tại xã của chủ thể.")
+        elif member.work_commune_code == producer.commune_code or (
+                user.commune_code is not None and user.commune_code == producer.commune_code):
+            flagged[member.id] = _("Thành viên công tác tại xã của chủ thể.")
+    return flagged
+
+
+def flag_conflicts(evaluation: Evaluation) -> list[Conflict]:
+    existing = {c.member_id for c in evaluation.conflicts}
+    made = []
+    for member_id, reason in likely_conflicts(evaluation).items():
+        if member_id in existing:
+            continue
+        conflict = Conflict(member_id=member_id, declared=False, reason=reason)
+        evaluation.conflicts.append(conflict)
+        made.append(conflict)
+    db.session.flush()
+    return made
+
+
+def declare_conflict(evaluation: Evaluation, *, reason: str, actor) -> Conflict:
+    member = evaluation.council.member_for(actor)
+    _require(member is not None, _("Bạn không phải thành viên hội đồng này."))
+    if not reason.strip():
+        raise CouncilError(_("Vui lòng ghi lý do xung đột lợi ích."), code="reason_required")
+    conflict = next((c for c in evaluation.conflicts if c.member_id == member.id), None)
+    if conflict is None:
+        conflict = Conflict(member_id=member.id)
+        evaluation.conflicts.append(conflict)
+    conflict.declared, conflict.reason = True, reason.strip()
+    conflict.status, conflict.decided_at, conflict.decided_by_id = ConflictStatus.pending, None, None
+    db.session.flush()
+    audit.record(evaluation, "conflict_declared", actor=actor, note=reason.strip())
+    return conflict
+
+
+def decide_conflict(conflict: Conflict, *, upheld: bool, actor) -> None:
+    """The chair decides whether a member is conflicted (or the office, if the chair is the
+    one concerned)."""
+    council = conflict.evaluation.council
+    chair = council.chair
+    deciding_as_chair = chair is not None and chair.user_id == actor.id \
+        and conflict.member_id != chair.id
+    _require(deciding_as_chair or council.can_manage(actor),
+             _("Chỉ chủ tịch hội đồng quyết định xung đột lợi ích."))
+    sheet = conflict.evaluation.sheet_of(conflict.member)
+    if upheld and sheet is not None and sheet.status == SheetStatus.submitted:
+        raise CouncilError(_("Thành viên đã nộp phiếu: mở lại phiếu trước khi loại."),
+                           code="sheet_submitted")
+    conflict.status = ConflictStatus.upheld if upheld else ConflictStatus.dismissed
+    conflict.decided_by_id = actor.id
+    conflict.decided_at = utcnow()
+    audit.record(conflict.evaluation, "conflict_decided", actor=actor,
+                 data={"member": conflict.member_id, "upheld": upheld})
+    db.session.flush()
+
+
+def exclude_member(evaluation: Evaluation, member: CouncilMember, *, reason: str,
+                   actor) -> None:
+    council = evaluation.council
+    _require(council.is_secretary_or_chair(actor) or council.can_manage(actor),
+             _("Chỉ thư ký hoặc chủ tịch hội đồng phân công thành viên."))
+    if any(x.member_id == member.id for x in evaluation.exclusions):
+        return
+    sheet = evaluation.sheet_of(member)
+    if sheet is not None and sheet.status == SheetStatus.submitted:
+        raise CouncilError(_("Thành viên đã nộp phiếu cho hồ sơ này."), code="sheet_submitted")
+    evaluation.exclusions.append(Exclusion(member_id=member.id, reason=reason.strip(),
+                                           by_id=actor.id))
+    audit.record(evaluation, "member_excluded", actor=actor, data={"member": member.id},
+                 note=reason)
+    db.session.flush()
+
+
+def include_member(evaluation: Evaluation, member: CouncilMember, *, actor) -> None:
+    council = evaluation.council
+    _require(council.is_secretary_or_chair(actor) or council.can_manage(actor),
+             _("Chỉ thư ký hoặc chủ tịch hội đồng phân công thành viên."))
+    for exclusion in list(evaluation.exclusions):
+        if exclusion.member_id == member.id:
+            evaluation.exclusions.remove(exclusion)
+            db.session.delete(exclusion)
+            audit.record(evaluation, "member_included", actor=actor, data={"member": member.id})
+    db.session.flush()
+
+
+def blocked_reason(evaluation: Evaluation, member: CouncilMember) -> str | None:
+    """Why ``member`` may not score ``evaluation`` (None: they may)."""
+    if not member.is_active:
+        return _("Không còn là thành viên hội đồng.")
+    if any(x.member_id == member.id for x in evaluation.exclusions):
+        return _("Thư ký đã không phân công chấm hồ sơ này.")
+    for conflict in evaluation.conflicts:
+        if conflict.member_id == member.id:
+            if conflict.status == ConflictStatus.upheld:
+                return _("Xung đột lợi ích: %(r)s", r=conflict.reason)
+            if conflict.status == ConflictStatus.pending:
+                return _("Đang chờ chủ tịch quyết định về xung đột lợi ích: %(r)s",
+                         r=conflict.reason)
+    return None
+
+
+def scoring_members(evaluation: Evaluation) -> list[CouncilMember]:
+    """Members expected to score: active, not excluded, not conflicted (pending conflicts
+    count as conflicted until the chair decides)."""
+    return [m for m in evaluation.council.active_members
+            if blocked_reason(evaluation, m) is None]
+
+
+# -- scoring -------------------------------------------------------------------------------
+
+def sheet_definition(evaluation: Evaluation):
+    dossier = evaluation.dossier
+    return get_rulebook(dossier.rulebook_code).sheet(dossier.set_no)
+
+
+def can_score(evaluation: Evaluation, user) -> bool:
+    member = evaluation.council.member_for(user)
+    return member is not None and blocked_reason(evaluation, member) is None
+
+
+def open_sheet(evaluation: Evaluation, *, actor) -> ScoreSheet:
+    """The member's own sheet for this dossier, created on first opening."""
+    member = evaluation.council.member_for(actor)
+    _require(member is not None, _("Bạn không phải thành viên hội đồng này."))
+    reason = blocked_reason(evaluation, member)
+    if reason:
+        raise NotAllowed(reason)
+    sheet = evaluation.sheet_of(member)
+    if sheet is None:
+        if evaluation.round.state != RoundState.scoring:
+            raise CouncilError(_("Đợt đánh giá chưa mở phiên chấm điểm."), code="not_scoring")
+        if evaluation.status != EvaluationStatus.scoring:
+            raise CouncilError(_("Hồ sơ chưa sẵn sàng để chấm (%(s)s).", s=evaluation.status.label),
+                               code="not_scoring")
+        sheet = ScoreSheet(member=member, rulebook_code=evaluation.dossier.rulebook_code,
+                           set_no=evaluation.dossier.set_no, status=SheetStatus.draft)
+        evaluation.sheets.append(sheet)
+        db.session.flush()
+        audit.record(sheet, "opened", actor=actor)
+    return sheet
+
+
+def _check_writable(sheet: ScoreSheet, expected_version: int | None, actor) -> None:
+    member = sheet.member
+    _require(member.user_id == actor.id, _("Đây không phải phiếu của bạn."))
+    reason = blocked_reason(sheet.evaluation, member)
+    if reason:
+        raise NotAllowed(reason)
+    if expected_version is not None and expected_version != sheet.version:
+        raise SheetConflict(_("Phiếu vừa được thay đổi ở cửa sổ hoặc thiết bị khác; "
+                              "trang đã được cập nhật theo bản mới nhất."))
+    if sheet.status != SheetStatus.draft:
+        raise SheetConflict(_("Phiếu đã nộp; chỉ chủ tịch hội đồng mở lại được."))
+    if sheet.evaluation.round.state != RoundState.scoring:
+        raise CouncilError(_("Phiên chấm điểm đã đóng."), code="not_scoring")
+
+
+def save_entries(sheet: ScoreSheet, values: dict[str, tuple[int | None, str | None]], *,
+                 comments: dict[str, str] | None = None, overall_comment: str | None = None,
+                 knockouts: list[str] | None = None, expected_version: int | None,
+                 actor) -> list[str]:
+    """Save the member's choices (and comments). All-or-nothing: every code, option and case
+    is checked before anything changes. Returns the codes changed."""
+    _check_writable(sheet, expected_version, actor)
+    definition = get_rulebook(sheet.rulebook_code).sheet(sheet.set_no)
+    comments = comments or {}
+    checked = {}
+    for code, (index, case) in values.items():
+        try:
+            item = definition.item(code)
+            if item.is_case_choice:
+                if index is not None and case is None:
+                    raise CouncilError(_("Mục %(c)s: chọn trường hợp áp dụng trước.", c=code),
+                                       code="case_required")
+                options = item.options_for(case) if case else ()
+            else:
+                case, options = None, item.options
+        except RulebookError:
+            raise CouncilError(_("Mục %(c)s không có trong phiếu.", c=code),
+                               code="unknown_item") from None
+        if index is not None and not 0 <= index < len(options):
+            raise CouncilError(_("Mục %(c)s: lựa chọn không hợp lệ.", c=code),
+                               code="invalid_option")
+        checked[code] = (index, case)
+    for code in comments:
+        try:
+            definition.item(code)
+        except RulebookError:
+            raise CouncilError(_("Mục %(c)s không có trong phiếu.", c=code),
+                               code="unknown_item") from None
+    if knockouts is not None:
+        unknown = set(knockouts) - set(definition.knockout_codes)
+        if unknown:
+            raise CouncilError(_("Trường hợp loại không áp dụng cho bộ sản phẩm này."),
+                               code="unknown_knockout")
+    entries = sheet.entries_by_code()
+    changed = []
+    now = utcnow()
+    for code in sorted(set(checked) | set(comments)):
+        entry = entries.get(code)
+        if entry is None:
+            entry = ScoreEntry(item_code=code)
+            sheet.entries.append(entry)
+        before = (entry.option_index, entry.case_key, entry.comment)
+        if code in checked:
+            entry.option_index, entry.case_key = checked[code]
+        if code in comments:
+            entry.comment = comments[code].strip()
+        if (entry.option_index, entry.case_key, entry.comment) != before:
+            entry.updated_at = now
+            changed.append(code)
+    if overall_comment is not None and overall_comment.strip() != sheet.overall_comment:
+        sheet.overall_comment = overall_comment.strip()
+        changed.append("overall")
+    if knockouts is not None and sorted(set(knockouts)) != sorted(sheet.knockouts or []):
+        sheet.knockouts = sorted(set(knockouts))
+        changed.append("knockouts")
+    # Every save bumps the version, even an idempotent one: the page's version stays current.
+    sheet.updated_at = now
+    if changed:
+        audit.record(sheet, "scores_saved", actor=actor,
+                     data={"items": changed, **{c: list(checked[c]) for c in changed
+                                                if c in checked}})
+    db.session.flush()
+    return changed
+
+
+def sheet_result(sheet: ScoreSheet) -> SheetResult:
+    definition = get_rulebook(sheet.rulebook_code).sheet(sheet.set_no)
+    choices, cases = {}, {}
+    for entry in sheet.entries:
+        if entry.option_index is not None:
+            choices[entry.item_code] = entry.option_index
+            if entry.case_key:
+                cases[entry.item_code] = entry.case_key
+    return score_sheet(definition, choices, cases=cases, knockouts=sheet.knockouts or ())
+
+
+def submit_sheet(sheet: ScoreSheet, *, expected_version: int | None, actor) -> None:
+    _check_writable(sheet, expected_version, actor)
+    result = sheet_result(sheet)
+    if result.missing:
+        raise CouncilError(_("Còn %(n)d mục chưa chấm: %(codes)s.", n=len(result.missing),
+                             codes=", ".join(result.missing[:10])), code="incomplete")
+    sheet.status = SheetStatus.submitted
+    sheet.submitted_at = utcnow()
+    sheet.updated_at = sheet.submitted_at
+    audit.record(sheet, "submitted", actor=actor, data={"total": str(result.total)})
+    db.session.flush()
+
+
+def reopen_sheet(sheet: ScoreSheet, *, reason: str, expected_version: int | None = None,
+                 actor) -> None:
+    """The chair reopens a submitted sheet (e.g. members disagree), with a reason."""
+    council = sheet.evaluation.council
+    chair = council.chair
+    _require((chair is not None and chair.user_id == actor.id) or council.can_manage(actor),
+             _("Chỉ chủ tịch hội đồng mở lại phiếu đã nộp."))
+    if not (reason or "").strip():
+        raise CouncilError(_("Vui lòng ghi lý do mở lại phiếu."), code="reason_required")
+    if expected_version is not None and expected_version != sheet.version:
+        raise SheetConflict(_("Phiếu vừa thay đổi; vui lòng tải lại trang."))
+    if sheet.status != SheetStatus.submitted:
+        raise CouncilError(_("Phiếu chưa nộp."), code="not_submitted")
+    if sheet.evaluation.status == EvaluationStatus.concluded:
+        raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
+    sheet.status = SheetStatus.draft
+    sheet.submitted_at = None
+    sheet.reopened_reason = reason.strip()
+    sheet.updated_at = utcnow()
+    audit.record(sheet, "reopened", actor=actor, note=reason.strip())
+    db.session.flush()
+    _notify_users([sheet.member.user], _("Phiếu chấm được mở lại: %(r)s", r=reason.strip()),
+                  sheet.evaluation, actor)
+
+
+# -- progress, reminders, results -----------------------------------------------------------
+
+@dataclass
+class MemberProgress:
+    member: CouncilMember
+    sheet: ScoreSheet | None
+    blocked: str | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.sheet is not None and self.sheet.status == SheetStatus.submitted
+
+
+def progress(evaluation: Evaluation) -> list[MemberProgress]:
+    return [MemberProgress(m, evaluation.sheet_of(m), blocked_reason(evaluation, m))
+            for m in evaluation.council.active_members]
+
+
+def can_follow(evaluation: Evaluation, user) -> bool:
+    council = evaluation.council
+    return council.can_manage(user) or council.is_secretary_or_chair(user)
+
+
+def remind(evaluation: Evaluation, *, actor) -> list[User]:
+    """E-mail the members expected to score who have not submitted (never the others)."""
+    _require(can_follow(evaluation, actor), _("Chỉ chủ tịch, thư ký hoặc văn phòng OCOP."))
+    pending = [p.member.user for p in progress(evaluation)
+               if p.blocked is None and not p.submitted]
+    _notify_users(pending, _("Nhắc chấm điểm: %(p)s", p=evaluation.dossier.product.name),
+                  evaluation, actor, link=f"/councils/evaluations/{evaluation.id}/score")
+    audit.record(evaluation, "reminded", actor=actor, data={"users": [u.id for u in pending]})
+    db.session.flush()
+    return pending
+
+
+def council_result(evaluation: Evaluation, *, knockouts_confirmed=(),
+                   knockouts_dismissed=()) -> CouncilResult | None:
+    """Aggregate the submitted sheets of the members expected to score."""
+    members = scoring_members(evaluation)
+    submitted = []
+    for member in members:
+        sheet = evaluation.sheet_of(member)
+        if sheet is not None and sheet.status == SheetStatus.submitted:
+            submitted.append(MemberResult(member_id=member.id, result=sheet_result(sheet),
+                                          is_chair=member.role == MemberRole.chair))
+    if not submitted:
+        return None
+    chair = evaluation.council.chair
+    chair_present = chair is not None and any(m.is_chair for m in submitted)
+    return aggregate(submitted, evaluation.council.council_rules, members_total=len(members),
+                     chair_present=chair_present, knockouts_confirmed=knockouts_confirmed,
+                     knockouts_dismissed=knockouts_dismissed)
+
+
+def problem_label(code: str) -> str:
+    """Why a council result cannot be adopted yet, for people."""
+    return {
+        "no_quorum": _("chưa đủ số thành viên chấm (tối thiểu theo quy chế)"),
+        "chair_absent": _("chủ tịch hội đồng chưa chấm"),
+        "spread_exceeded": _("điểm của các thành viên chênh lệch quá mức cho phép: hội đồng "
+                             "thảo luận, chủ tịch mở lại phiếu để chấm lại"),
+        "knockout_pending": _("có trường hợp loại chưa được hội đồng quyết định"),
+        "incomplete_sheets": _("có phiếu chưa chấm đủ các mục"),
+    }.get(code, code)
+
+
+def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_confirmed=(),
+                        knockouts_dismissed=(), actor) -> CouncilResult:
+    """Freeze the council's result for one dossier once the scoring session is closed."""
+    council = evaluation.council
+    _require(council.can_manage(actor) or council.is_secretary_or_chair(actor),
+             _("Chỉ chủ tịch, thư ký hoặc văn phòng OCOP kết luận."))
+    if evaluation.round.state != RoundState.closed:
+        raise CouncilError(_("Đóng phiên chấm điểm trước khi kết luận."), code="not_closed")
+    if evaluation.status == EvaluationStatus.concluded:
+        raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
+    result = council_result(evaluation, knockouts_confirmed=knockouts_confirmed,
+                            knockouts_dismissed=knockouts_dismissed)
+    if result is None:
+        raise CouncilError(_("Chưa có phiếu nào được nộp."), code="no_sheets")
+    if result.problems:
+        raise CouncilError(_("Chưa thể kết luận: %(p)s", p="; ".join(
+            problem_label(p) for p in result.problems)), code="result_not_final")
+    import json
+
+    from ..rulebook import to_json
+
+    evaluation.result = json.loads(to_json(result.to_dict()))
+    evaluation.mean_total = result.mean_total
+    evaluation.star = result.star
+    evaluation.recognised = bool(result.recognised)
+    evaluation.proposal = (proposal or "").strip()
+    evaluation.status = EvaluationStatus.concluded
+    evaluation.concluded_at = utcnow()
+    dossier = evaluation.dossier
+    if dossier.status == DossierStatus.in_round:
+        dossier_transition(dossier, DossierStatus.evaluated, actor=actor)
+    audit.record(evaluation, "concluded", actor=actor,
+                 data={"mean": str(result.mean_total), "star": result.star})
+    db.session.flush()
+    _notify_producer(dossier, _("Kết quả đánh giá: %(m)s điểm, %(s)s sao",
+                                m=result.mean_total, s=result.star or 0), actor)
+    return result
+
+
+def conclude_round(round_: Round, *, conclusion: str, actor) -> None:
+    council = round_.council
+    _require(council.can_manage(actor) or council.is_secretary_or_chair(actor),
+             _("Chỉ chủ tịch, thư ký hoặc văn phòng OCOP kết luận."))
+    open_ = [e for e in round_.evaluations if e.status not in (EvaluationStatus.concluded,
+                                                               EvaluationStatus.supplement)]
+    if open_:
+        raise CouncilError(_("Còn %(n)d hồ sơ chưa có kết luận.", n=len(open_)),
+                           code="evaluations_open")
+    round_.conclusion = (conclusion or "").strip()
+    round_transition(round_, RoundState.concluded, actor=actor)
+    db.session.flush()
+
+
+def central_outcome(evaluation: Evaluation) -> Evaluation | None:
+    """For a provincial evaluation proposed at 5★: the central council's evaluation of it."""
+    return db.session.scalar(db.select(Evaluation).filter_by(escalated_from_id=evaluation.id))
+
+
+# -- notifications ------------------------------------------------------------------------
+
+def _notify_users(users, subject: str, evaluation: Evaluation, actor, link: str | None = None):
+    from ..notifications.services import notify
+
+    body = _("%(council)s — %(round)s — %(product)s", council=evaluation.council.name,
+             round=evaluation.round.name, product=evaluation.dossier.product.name)
+    notify(list(users), kind="council", subject=subject, body=body,
+           link=link or f"/councils/evaluations/{evaluation.id}", actor=actor)
+
+
+def _notify_producer(dossier: Dossier, subject: str, actor) -> None:
+    from ..notifications.services import notify
+
+    users = db.session.scalars(db.select(User).filter_by(producer_id=dossier.producer_id))
+    notify(list(users), kind="dossier_status", subject=subject,
+           body=_("Hồ sơ #%(id)s — %(p)s", id=dossier.id, p=dossier.product.name),
+           link=f"/dossiers/{dossier.id}", actor=actor)

@@ -1,0 +1,855 @@
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts import services as accounts
+from ..accounts.roles import NATIONAL_ROLES, Role
+from ..db import begin_write, db
+from ..errors import OcopError
+from ..forms import ConfirmForm, attach_error
+from ..geo.forms import fill_unit_choices
+from ..geo.services import communes_of, provinces_sorted
+from ..rulebook import CouncilRules
+from . import bp, services
+from .forms import (AdvisorForm, ConcludeForm, CouncilForm, LabResultForm, LabTestForm,
+                    MemberForm, ReasonForm, ReviewForm, RoundForm, RulesForm)
+from .states import ALLOWED as ROUND_TRANSITIONS
+from .models import (Conflict, Council, CouncilLevel, CouncilMember, DecisionMode, Evaluation,
+                     EvaluationStatus, LabTest, MemberRole, Round, RoundState, ScoreSheet,
+                     SheetStatus)
+
+
+def _confirm() -> None:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+
+
+def _council(council_id: int) -> Council:
+    council = db.get_or_404(Council, council_id)
+    if not council.can_view(current_user):
+        abort(403)
+    return council
+
+
+def _round(round_id: int) -> Round:
+    round_ = db.get_or_404(Round, round_id)
+    if not round_.council.can_view(current_user):
+        abort(403)
+    return round_
+
+
+def _evaluation(evaluation_id: int) -> Evaluation:
+    evaluation = db.get_or_404(Evaluation, evaluation_id)
+    if not evaluation.council.can_view(current_user):
+        abort(403)
+    return evaluation
+
+
+def _flash_error(e: OcopError) -> None:
+    db.session.rollback()
+    flash(e.message, "danger")
+
+
+# -- councils ----------------------------------------------------------------------------
+
+@bp.get("/")
+@login_required
+def index():
+    councils = [c for c in db.session.scalars(db.select(Council).order_by(Council.id))
+                if c.can_view(current_user)]
+    can_create = current_user.role in (Role.admin, Role.ministry, Role.province)
+    return render_template("councils/index.html", councils=councils, can_create=can_create)
+
+
+def _council_form_choices(form: CouncilForm) -> None:
+    levels = [CouncilLevel.province, CouncilLevel.central, CouncilLevel.district]
+    if current_user.role == Role.province:
+        levels = [CouncilLevel.province, CouncilLevel.district]
+    elif current_user.role == Role.ministry:
+        levels = [CouncilLevel.central]
+    form.level.choices = [(lv.value, lv.label) for lv in levels]
+    provinces = provinces_sorted() if current_user.role in NATIONAL_ROLES \
+        else [current_user.province]
+    form.province_code.choices = [("", "—")] + [(p.code, p.name) for p in provinces]
+    form.decision_mode.choices = [(m.value, m.label) for m in DecisionMode]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if current_user.role not in (Role.admin, Role.ministry, Role.province):
+        abort(403)
+    form = CouncilForm()
+    _council_form_choices(form)
+    if request.method == "GET" and current_user.role == Role.province:
+        form.province_code.data = current_user.province_code
+    if form.validate_on_submit():
+        try:
+            council = services.create_council(
+                level=CouncilLevel(form.level.data), province_code=form.province_code.data,
+                name=form.name.data, decision_number=form.decision_number.data,
+                decision_date=form.decision_date.data, term_from=form.term_from.data,
+                term_to=form.term_to.data, decision_mode=DecisionMode(form.decision_mode.data),
+                actor=current_user)
+        except OcopError as e:
+            db.session.rollback()
+            attach_error(form, e, {"province_required": "province_code",
+                                   "term_order": "term_to"})
+        else:
+            db.session.commit()
+            flash(_("Đã lập hội đồng."), "success")
+            return redirect(url_for("councils.show", council_id=council.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("councils/form.html", form=form), status
+
+
+def _member_form(council: Council) -> MemberForm:
+    form = MemberForm(prefix="member")
+    form.role.choices = [(r.value, r.label) for r in MemberRole]
+    communes = communes_of(council.province_code) if council.province_code else []
+    choices = [("", "—")] + [(c.code, c.name) for c in communes]
+    form.home_commune_code.choices = choices
+    form.work_commune_code.choices = choices
+    return form
+
+
+def _rules_form(council: Council) -> RulesForm:
+    form = RulesForm(prefix="rules")
+    form.decision_mode.choices = [(m.value, m.label) for m in DecisionMode]
+    if request.method == "GET":
+        rules = council.council_rules
+        form.decision_mode.data = council.decision_mode.value
+        form.quorum_fraction.data = f"{rules.quorum_fraction.numerator}/" \
+                                    f"{rules.quorum_fraction.denominator}"
+        form.chair_required.data = rules.chair_required
+        form.spread_limit.data = rules.spread_limit
+        form.trim_extremes.data = rules.trim_extremes
+        form.trim_min_members.data = rules.trim_min_members
+    return form
+
+
+@bp.get("/<int:council_id>")
+@login_required
+def show(council_id: int):
+    council = _council(council_id)
+    return render_template("councils/show.html", council=council,
+                           member_form=_member_form(council),
+                           advisor_form=AdvisorForm(prefix="advisor"),
+                           rules_form=_rules_form(council), round_form=RoundForm(prefix="round"),
+                           can_manage=council.can_manage(current_user),
+                           rules=council.council_rules)
+
+
+def _user_by_username(form) -> object | None:
+    user = accounts.find_user(form.username.data or "")
+    if user is None or not user.is_active_account:
+        form.username.errors = list(form.username.errors) + [
+            _("Không tìm thấy tài khoản đang hoạt động với tên đăng nhập này.")]
+        return None
+    return user
+
+
+def _rerender_show(council: Council, **forms):
+    context = dict(council=council, member_form=_member_form(council),
+                   advisor_form=AdvisorForm(prefix="advisor"), rules_form=_rules_form(council),
+                   round_form=RoundForm(prefix="round"),
+                   can_manage=council.can_manage(current_user), rules=council.council_rules)
+    context.update(forms)
+    return render_template("councils/show.html", **context), 422
+
+
+@bp.post("/<int:council_id>/members")
+@login_required
+def add_member(council_id: int):
+    council = _council(council_id)
+    if not council.can_manage(current_user):
+        abort(403)
+    form = _member_form(council)
+    if form.validate_on_submit():
+        user = _user_by_username(form)
+        if user is not None:
+            try:
+                services.add_member(council, user, role=MemberRole(form.role.data),
+                                    agency=form.agency.data or "",
+                                    home_commune_code=form.home_commune_code.data or None,
+                                    work_commune_code=form.work_commune_code.data or None,
+                                    relationship_note=form.relationship_note.data or "",
+                                    actor=current_user)
+            except OcopError as e:
+                db.session.rollback()
+                attach_error(form, e, {"already_member": "username", "role_taken": "role",
+                                       "producer_member": "username"})
+            else:
+                db.session.commit()
+                flash(_("Đã thêm %(n)s vào hội đồng.", n=user.full_name), "success")
+                return redirect(url_for("councils.show", council_id=council.id) + "#members")
+    return _rerender_show(council, member_form=form)
+
+
+@bp.post("/<int:council_id>/members/<int:member_id>/remove")
+@login_required
+def remove_member(council_id: int, member_id: int):
+    council = _council(council_id)
+    member = db.get_or_404(CouncilMember, member_id)
+    if member.council_id != council.id or not council.can_manage(current_user):
+        abort(403)
+    _confirm()
+    services.remove_member(member, actor=current_user)
+    db.session.commit()
+    flash(_("Đã cho %(n)s thôi tham gia hội đồng.", n=member.user.full_name), "success")
+    return redirect(url_for("councils.show", council_id=council.id) + "#members")
+
+
+@bp.post("/<int:council_id>/advisors")
+@login_required
+def add_advisor(council_id: int):
+    council = _council(council_id)
+    if not council.can_manage(current_user):
+        abort(403)
+    form = AdvisorForm(prefix="advisor")
+    if form.validate_on_submit():
+        user = _user_by_username(form)
+        if user is not None:
+            try:
+                services.add_advisor(council, user, is_lead=form.is_lead.data,
+                                     agency=form.agency.data or "", actor=current_user)
+            except OcopError as e:
+                db.session.rollback()
+                attach_error(form, e, {"already_advisor": "username"})
+            else:
+                db.session.commit()
+                flash(_("Đã thêm %(n)s vào tổ tư vấn.", n=user.full_name), "success")
+                return redirect(url_for("councils.show", council_id=council.id) + "#advisors")
+    return _rerender_show(council, advisor_form=form)
+
+
+@bp.post("/<int:council_id>/rules")
+@login_required
+def update_rules(council_id: int):
+    council = _council(council_id)
+    if not council.can_manage(current_user):
+        abort(403)
+    form = _rules_form(council)
+    if form.validate_on_submit():
+        rules = CouncilRules.from_dict(council.rules or {}).to_dict()
+        rules.update(quorum_fraction=form.quorum_fraction.data.strip(),
+                     chair_required=form.chair_required.data,
+                     spread_limit=str(form.spread_limit.data),
+                     trim_extremes=form.trim_extremes.data,
+                     trim_min_members=form.trim_min_members.data)
+        try:
+            services.update_rules(council, rules, mode=DecisionMode(form.decision_mode.data),
+                                  actor=current_user)
+        except OcopError as e:
+            db.session.rollback()
+            attach_error(form, e, {"invalid_rules": "quorum_fraction"})
+        else:
+            db.session.commit()
+            flash(_("Đã lưu quy chế hội đồng."), "success")
+            return redirect(url_for("councils.show", council_id=council.id) + "#rules")
+    return _rerender_show(council, rules_form=form)
+
+
+@bp.post("/<int:council_id>/rounds/legal")
+@login_required
+def legal_rounds(council_id: int):
+    council = _council(council_id)
+    if not council.can_manage(current_user):
+        abort(403)
+    _confirm()
+    try:
+        year = int(request.form.get("year", ""))
+        if not 2019 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        flash(_("Năm không hợp lệ."), "danger")
+        return redirect(url_for("councils.show", council_id=council.id) + "#rounds")
+    made = services.create_legal_rounds(council, year, actor=current_user)
+    db.session.commit()
+    flash(_("Đã tạo %(n)d đợt theo lịch quy định năm %(y)d.", n=len(made), y=year), "success")
+    return redirect(url_for("councils.show", council_id=council.id) + "#rounds")
+
+
+@bp.post("/<int:council_id>/rounds")
+@login_required
+def create_round(council_id: int):
+    council = _council(council_id)
+    if not council.can_manage(current_user):
+        abort(403)
+    form = RoundForm(prefix="round")
+    if form.validate_on_submit():
+        try:
+            round_ = services.create_round(council, name=form.name.data,
+                                           proposals_by=form.proposals_by.data,
+                                           finish_by=form.finish_by.data, is_extra=True,
+                                           actor=current_user)
+        except OcopError as e:
+            db.session.rollback()
+            attach_error(form, e, {"dates_order": "finish_by"})
+        else:
+            db.session.commit()
+            flash(_("Đã thêm đợt bổ sung."), "success")
+            return redirect(url_for("councils.round_detail", round_id=round_.id))
+    return _rerender_show(council, round_form=form)
+
+
+# -- rounds ------------------------------------------------------------------------------------
+
+@bp.get("/rounds/<int:round_id>")
+@login_required
+def round_detail(round_id: int):
+    round_ = _round(round_id)
+    council = round_.council
+    manage = council.can_manage(current_user)
+    rows = [(e, services.progress(e)) for e in round_.evaluations]
+    return render_template(
+        "councils/round.html", round=round_, council=council, rows=rows, manage=manage,
+        steer=manage or council.is_secretary_or_chair(current_user),
+        eligible=services.eligible_dossiers(round_) if manage else [],
+        next_states=sorted((t for (f, t) in ROUND_TRANSITIONS
+                            if f == round_.state and t != RoundState.concluded),
+                           key=lambda t: list(RoundState).index(t)),
+        member=council.member_for(current_user), conclude_form=ConcludeForm())
+
+
+@bp.post("/rounds/<int:round_id>/dossiers")
+@login_required
+def add_dossier(round_id: int):
+    from ..dossiers.models import Dossier
+
+    round_ = _round(round_id)
+    if not round_.council.can_manage(current_user):
+        abort(403)
+    _confirm()
+    ids = request.form.getlist("dossier_id", type=int)
+    try:
+        for dossier_id in ids:
+            dossier = db.get_or_404(Dossier, dossier_id)
+            services.add_to_round(round_, dossier, actor=current_user)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+        flash(_("Đã đưa %(n)d hồ sơ vào đợt.", n=len(ids)), "success")
+    return redirect(url_for("councils.round_detail", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/state")
+@login_required
+def move_round(round_id: int):
+    round_ = _round(round_id)
+    _confirm()
+    try:
+        services.move_round(round_, RoundState(request.form.get("to", "")), actor=current_user,
+                            note=request.form.get("note", ""))
+    except ValueError:
+        abort(400)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+        flash(_("Đợt đánh giá: %(s)s.", s=round_.state.label), "success")
+    return redirect(url_for("councils.round_detail", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/conclude")
+@login_required
+def conclude_round(round_id: int):
+    round_ = _round(round_id)
+    form = ConcludeForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng ghi kết luận của hội đồng."), "danger")
+        return redirect(url_for("councils.round_detail", round_id=round_.id))
+    try:
+        services.conclude_round(round_, conclusion=form.proposal.data, actor=current_user)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+        flash(_("Đã kết luận đợt đánh giá."), "success")
+    return redirect(url_for("councils.round_detail", round_id=round_.id))
+
+
+# -- one dossier in a round ----------------------------------------------------------------
+
+@bp.get("/evaluations/<int:evaluation_id>")
+@login_required
+def evaluation(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    council = evaluation_.council
+    member = council.member_for(current_user)
+    review_form = ReviewForm(obj=None)
+    review_form.notes.data = evaluation_.advisory_notes
+    review_form.site_visit_on.data = evaluation_.site_visit_on
+    review_form.site_visit_notes.data = evaluation_.site_visit_notes
+    review_form.report.data = evaluation_.advisory_report
+    visible = evaluation_.round.scores_visible
+    result = services.council_result(evaluation_) if visible else None
+    return render_template(
+        "councils/evaluation.html", evaluation=evaluation_, council=council, member=member,
+        progress=services.progress(evaluation_), review_form=review_form,
+        lab_form=LabTestForm(), lab_result_form=LabResultForm(), reason_form=ReasonForm(),
+        conclude_form=ConcludeForm(), result=result, scores_visible=visible,
+        can_review=services.can_review(evaluation_, current_user),
+        can_follow=services.can_follow(evaluation_, current_user),
+        can_score=services.can_score(evaluation_, current_user),
+        is_chair=council.chair is not None and council.chair.user_id == current_user.id,
+        manage=council.can_manage(current_user), problem_label=services.problem_label,
+        central=services.central_outcome(evaluation_),
+        sheet_results={s.id: services.sheet_result(s) for s in evaluation_.sheets}
+        if visible else {})
+
+
+@bp.post("/evaluations/<int:evaluation_id>/review")
+@login_required
+def save_review(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.save_review(evaluation_, notes=form.notes.data or "",
+                                 site_visit_on=form.site_visit_on.data,
+                                 site_visit_notes=form.site_visit_notes.data or "",
+                                 report=form.report.data or "",
+                                 submit_report=form.submit_report.data, actor=current_user)
+        except OcopError as e:
+            _flash_error(e)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu nhận xét của tổ tư vấn."), "success")
+    else:
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#review")
+
+
+@bp.post("/evaluations/<int:evaluation_id>/lab-tests")
+@login_required
+def request_lab_test(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    form = LabTestForm()
+    if form.validate_on_submit():
+        try:
+            services.request_lab_test(evaluation_, description=form.description.data,
+                                      actor=current_user)
+        except OcopError as e:
+            _flash_error(e)
+        else:
+            db.session.commit()
+            flash(_("Đã ghi yêu cầu kiểm nghiệm bổ sung."), "success")
+    else:
+        flash(_("Vui lòng ghi nội dung cần kiểm nghiệm."), "danger")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#lab")
+
+
+@bp.post("/lab-tests/<int:test_id>/result")
+@login_required
+def lab_result(test_id: int):
+    test = db.get_or_404(LabTest, test_id)
+    evaluation_ = _evaluation(test.evaluation_id)
+    form = LabResultForm()
+    if form.validate_on_submit():
+        try:
+            services.record_lab_result(test, result_text=form.result_text.data or "",
+                                       file_storage=form.file.data, actor=current_user)
+        except OcopError as e:
+            _flash_error(e)
+        else:
+            db.session.commit()
+            flash(_("Đã ghi kết quả kiểm nghiệm."), "success")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#lab")
+
+
+@bp.get("/lab-tests/<int:test_id>/file")
+@login_required
+def lab_file(test_id: int):
+    from ..files.services import send_stored_file
+
+    test = db.get_or_404(LabTest, test_id)
+    _evaluation(test.evaluation_id)
+    if test.result_file is None:
+        abort(404)
+    return send_stored_file(test.result_file)
+
+
+@bp.post("/evaluations/<int:evaluation_id>/supplement")
+@login_required
+def supplement(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.send_back_for_supplement(evaluation_, reason=form.reason.data,
+                                              actor=current_user)
+        except OcopError as e:
+            _flash_error(e)
+        else:
+            db.session.commit()
+            flash(_("Đã gửi yêu cầu bổ sung cho chủ thể."), "success")
+    else:
+        flash(_("Vui lòng ghi rõ nội dung cần bổ sung."), "danger")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
+
+
+@bp.post("/evaluations/<int:evaluation_id>/resume")
+@login_required
+def resume(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    _confirm()
+    try:
+        services.resume_after_supplement(evaluation_, actor=current_user)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+        flash(_("Hồ sơ đã trở lại đợt đánh giá."), "success")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
+
+
+@bp.post("/evaluations/<int:evaluation_id>/conflicts")
+@login_required
+def declare_conflict(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.declare_conflict(evaluation_, reason=form.reason.data, actor=current_user)
+        except OcopError as e:
+            _flash_error(e)
+        else:
+            db.session.commit()
+            flash(_("Đã khai báo xung đột lợi ích; chủ tịch hội đồng sẽ quyết định."), "success")
+    else:
+        flash(_("Vui lòng ghi lý do xung đột lợi ích."), "danger")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#conflicts")
+
+
+@bp.post("/conflicts/<int:conflict_id>/decide")
+@login_required
+def decide_conflict(conflict_id: int):
+    conflict = db.get_or_404(Conflict, conflict_id)
+    evaluation_ = _evaluation(conflict.evaluation_id)
+    _confirm()
+    try:
+        services.decide_conflict(conflict, upheld=request.form.get("upheld") == "1",
+                                 actor=current_user)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+        flash(_("Đã quyết định về xung đột lợi ích."), "success")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#conflicts")
+
+
+@bp.post("/evaluations/<int:evaluation_id>/members/<int:member_id>/<action>")
+@login_required
+def assign(evaluation_id: int, member_id: int, action: str):
+    evaluation_ = _evaluation(evaluation_id)
+    member = db.get_or_404(CouncilMember, member_id)
+    if member.council_id != evaluation_.council.id or action not in ("exclude", "include"):
+        abort(404)
+    _confirm()
+    try:
+        if action == "exclude":
+            services.exclude_member(evaluation_, member, reason=request.form.get("reason", ""),
+                                    actor=current_user)
+        else:
+            services.include_member(evaluation_, member, actor=current_user)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
+
+
+@bp.post("/evaluations/<int:evaluation_id>/remind")
+@login_required
+def remind(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    _confirm()
+    try:
+        users = services.remind(evaluation_, actor=current_user)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+        flash(_("Đã gửi nhắc nhở tới %(n)d thành viên chưa nộp phiếu.", n=len(users)),
+              "success")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
+
+
+@bp.post("/evaluations/<int:evaluation_id>/conclude")
+@login_required
+def conclude(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    form = ConcludeForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng ghi kết luận, đề xuất của hội đồng."), "danger")
+        return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
+    try:
+        services.conclude_evaluation(
+            evaluation_, proposal=form.proposal.data,
+            knockouts_confirmed=request.form.getlist("knockout_confirmed"),
+            knockouts_dismissed=request.form.getlist("knockout_dismissed"), actor=current_user)
+    except OcopError as e:
+        _flash_error(e)
+    else:
+        db.session.commit()
+        flash(_("Đã kết luận hồ sơ."), "success")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
+
+
+@bp.post("/sheets/<int:sheet_id>/reopen")
+@login_required
+def reopen(sheet_id: int):
+    begin_write()
+    sheet = db.get_or_404(ScoreSheet, sheet_id, with_for_update=True, populate_existing=True)
+    evaluation_ = _evaluation(sheet.evaluation_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng ghi lý do mở lại phiếu."), "danger")
+    else:
+        try:
+            services.reopen_sheet(sheet, reason=form.reason.data, actor=current_user)
+        except OcopError as e:
+            _flash_error(e)
+        else:
+            db.session.commit()
+            flash(_("Đã mở lại phiếu của %(n)s.", n=sheet.member.user.full_name), "success")
+    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
+
+
+# -- the scoring screen --------------------------------------------------------------------
+
+@bp.get("/my")
+@login_required
+def my_work():
+    """Everything the current user is to score, and what they scored."""
+    members = db.session.scalars(db.select(CouncilMember).filter_by(
+        user_id=current_user.id, is_active=True))
+    rows = []
+    for member in members:
+        for round_ in member.council.rounds:
+            if round_.state not in (RoundState.scoring, RoundState.closed, RoundState.open):
+                continue
+            for evaluation_ in round_.evaluations:
+                rows.append((evaluation_, evaluation_.sheet_of(member),
+                             services.blocked_reason(evaluation_, member)))
+    return render_template("councils/my_work.html", rows=rows)
+
+
+def _sheet_payload(sheet: ScoreSheet) -> dict:
+    result = services.sheet_result(sheet)
+    definition = services.sheet_definition(sheet.evaluation)
+    holding = {}
+    for star in (3, 4, 5):
+        holding[str(star)] = [{"code": h.code, "label": definition.item(h.code).label}
+                              for h in result.holding_back(star)]
+    return {
+        "version": sheet.version,
+        "status": sheet.status.value,
+        "entries": {e.item_code: {"option": e.option_index, "case": e.case_key,
+                                  "comment": e.comment} for e in sheet.entries},
+        "parts": [{"code": p.code, "points": str(p.points), "max": str(p.max_points)}
+                  for p in result.parts],
+        "total": str(result.total), "star": result.star, "missing": list(result.missing),
+        "holding_back": holding,
+    }
+
+
+@bp.get("/evaluations/<int:evaluation_id>/score")
+@login_required
+def score(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    try:
+        sheet = services.open_sheet(evaluation_, actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+        return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
+    db.session.commit()
+    dossier = evaluation_.dossier
+    return render_template(
+        "councils/score.html", evaluation=evaluation_, sheet=sheet,
+        definition=services.sheet_definition(evaluation_), entries=sheet.entries_by_code(),
+        claims=dossier.claims_by_code(), evidence=dossier.evidence_by_code(),
+        payload=_sheet_payload(sheet), editable=sheet.status == SheetStatus.draft
+        and evaluation_.round.state == RoundState.scoring)
+
+
+def _entries_from_form(form, definition) -> tuple[dict, dict]:
+    values, comments = {}, {}
+    for item in definition.items:
+        raw = form.get(f"item-{item.code}")
+        case = form.get(f"case-{item.code}") or None
+        if raw is not None or case is not None:
+            try:
+                index = int(raw) if raw not in (None, "") else None
+            except ValueError:
+                raise services.CouncilError(_("Mục %(c)s: lựa chọn không hợp lệ.", c=item.code),
+                                            code="invalid_option") from None
+            values[item.code] = (index, case)
+        if f"comment-{item.code}" in form:
+            comments[item.code] = form.get(f"comment-{item.code}", "")
+    unknown = {k.split("-", 1)[1] for k in form if k.startswith(("item-", "comment-"))} \
+        - {i.code for i in definition.items}
+    if unknown:
+        raise services.CouncilError(_("Mục %(c)s không có trong phiếu.", c=sorted(unknown)[0]),
+                                    code="unknown_item")
+    return values, comments
+
+
+def _locked_sheet(evaluation_: Evaluation, member: CouncilMember | None) -> ScoreSheet | None:
+    """The member's sheet, row-locked for this transaction and read fresh: concurrent saves,
+    submits and reopens of one sheet run one after the other and see each other's version."""
+    if member is None:
+        return None
+    return db.session.scalar(
+        db.select(ScoreSheet).filter_by(evaluation_id=evaluation_.id, member_id=member.id)
+        .with_for_update().execution_options(populate_existing=True))
+
+
+@bp.post("/evaluations/<int:evaluation_id>/score/save")
+@login_required
+def save_score(evaluation_id: int):
+    """Autosave (JSON) and the plain form's save button both land here."""
+    begin_write()
+    evaluation_ = db.session.get(Evaluation, evaluation_id)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if evaluation_ is None or not evaluation_.council.can_view(current_user):
+        return jsonify(error={"status": 404, "message": _("Không tìm thấy hồ sơ.")}), 404
+    if not ConfirmForm().validate_on_submit():
+        return jsonify(error={"status": 400, "message": _(
+            "Phiên làm việc đã hết hạn, vui lòng tải lại trang.")}), 400
+    member = evaluation_.council.member_for(current_user)
+    sheet = _locked_sheet(evaluation_, member)
+    if sheet is None:
+        return jsonify(error={"status": 403, "message": _("Bạn không có phiếu cho hồ sơ này.")}), 403
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        values, comments = _entries_from_form(request.form, services.sheet_definition(evaluation_))
+        knockouts = request.form.getlist("knockout") if "knockouts-present" in request.form \
+            else None
+        overall = request.form.get("overall_comment") if "overall_comment" in request.form \
+            else None
+        services.save_entries(sheet, values, comments=comments, overall_comment=overall,
+                              knockouts=knockouts, expected_version=version, actor=current_user)
+        db.session.commit()
+    except OcopError as e:
+        db.session.rollback()
+        if not wants_json:
+            flash(e.message, "danger")
+            return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
+        body = {"error": {"status": e.status, "code": e.code, "message": e.message}}
+        if isinstance(e, services.SheetConflict):
+            db.session.refresh(sheet)
+            body["sheet"] = _sheet_payload(sheet)
+        return jsonify(body), e.status if e.status != 400 else 422
+    except Exception as e:  # a concurrent write won the race on the version column
+        from sqlalchemy.orm.exc import StaleDataError
+
+        if not isinstance(e, StaleDataError):
+            raise
+        db.session.rollback()
+        sheet = db.session.get(ScoreSheet, sheet.id)
+        return jsonify(error={"status": 409, "code": "sheet_conflict", "message": _(
+            "Phiếu vừa được thay đổi ở nơi khác; trang đã được cập nhật.")},
+            sheet=_sheet_payload(sheet)), 409
+    if not wants_json:
+        flash(_("Đã lưu phiếu chấm."), "success")
+        return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
+    return jsonify(saved=True, sheet=_sheet_payload(sheet))
+
+
+@bp.post("/evaluations/<int:evaluation_id>/score/submit")
+@login_required
+def submit_score(evaluation_id: int):
+    begin_write()
+    evaluation_ = _evaluation(evaluation_id)
+    _confirm()
+    member = evaluation_.council.member_for(current_user)
+    sheet = _locked_sheet(evaluation_, member)
+    if sheet is None:
+        abort(403)
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.submit_sheet(sheet, expected_version=version, actor=current_user)
+        db.session.commit()
+    except OcopError as e:
+        _flash_error(e)
+        return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
+    except Exception as e:
+        from sqlalchemy.orm.exc import StaleDataError
+
+        if not isinstance(e, StaleDataError):
+            raise
+        db.session.rollback()
+        flash(_("Phiếu vừa thay đổi ở nơi khác; vui lòng kiểm tra lại rồi nộp."), "danger")
+        return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
+    flash(_("Đã nộp phiếu chấm."), "success")
+    return redirect(url_for("councils.my_work"))
+
+
+@bp.get("/evaluations/<int:evaluation_id>/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(evaluation_id: int, evidence_id: int):
+    """The producer's evidence, for the council members, advisors and the office that runs
+    the council (they have no territorial right to the dossier itself)."""
+    from ..dossiers.models import Evidence
+    from ..files.services import send_stored_file
+
+    evaluation_ = _evaluation(evaluation_id)
+    evidence = db.get_or_404(Evidence, evidence_id)
+    if evidence.dossier_id != evaluation_.dossier_id:
+        abort(404)
+    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1")
+
+
+def _round_records(round_id: int) -> Round:
+    """Minutes and score tables exist once the session is closed, for the office, the
+    chair, the secretary and the members."""
+    round_ = _round(round_id)
+    council = round_.council
+    if not (council.can_manage(current_user) or council.member_for(current_user)):
+        abort(403)
+    if not round_.scores_visible:
+        abort(404)
+    return round_
+
+
+@bp.get("/rounds/<int:round_id>/minutes.pdf")
+@login_required
+def minutes_pdf(round_id: int):
+    from flask import Response
+
+    from . import minutes, reports
+
+    round_ = _round_records(round_id)
+    data = reports.render_minutes(minutes.minutes_data(round_))
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="bien-ban-dot-{round_.id}.pdf"'})
+
+
+@bp.get("/rounds/<int:round_id>/scores.<fmt>")
+@login_required
+def score_table(round_id: int, fmt: str):
+    from flask import Response
+
+    from . import minutes, reports
+
+    round_ = _round_records(round_id)
+    data = minutes.minutes_data(round_)
+    if fmt == "pdf":
+        body, mimetype = reports.render_score_table_pdf(data), "application/pdf"
+    elif fmt == "xlsx":
+        body = reports.render_score_table_xlsx(data)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="bang-diem-dot-{round_.id}.{fmt}"'})

@@ -1,0 +1,236 @@
+"""A council from set-up to a concluded result, through the services."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from ocop_rating.accounts.roles import Role
+from ocop_rating.councils import services
+from ocop_rating.councils.calendar import legal_rounds
+from ocop_rating.councils.models import (ConflictStatus, CouncilLevel, EvaluationStatus,
+                                         MemberRole, RoundState, SheetStatus)
+from ocop_rating.dossiers.states import DossierStatus
+from ocop_rating.errors import InvalidTransition, NotAllowed
+from tests.factories import (LAM_DONG, QUANG_NINH, VAN_DON, accepted_dossier, make_council,
+                             make_user, score_all)
+
+
+def start_scoring(council, office, dossier):
+    round_ = services.create_legal_rounds(council, 2026, actor=office)[0]
+    services.move_round(round_, RoundState.open, actor=office)
+    evaluation = services.add_to_round(round_, dossier, actor=office)
+    services.move_round(round_, RoundState.scoring, actor=office)
+    return round_, evaluation
+
+
+def test_legal_calendar_prefills_rounds():
+    assert [(p, f) for _, p, f in legal_rounds(CouncilLevel.province, 2026)] == [
+        (date(2026, 4, 30), date(2026, 6, 30)), (date(2026, 10, 30), date(2026, 12, 30))]
+    assert [(p, f) for _, p, f in legal_rounds(CouncilLevel.central, 2027)] == [
+        (date(2027, 1, 30), date(2027, 3, 30)), (date(2027, 7, 30), date(2027, 9, 30))]
+
+
+def test_rounds_are_created_once_per_year(db):
+    council, office, _ = make_council()
+    assert len(services.create_legal_rounds(council, 2026, actor=office)) == 2
+    assert services.create_legal_rounds(council, 2026, actor=office) == []
+    extra = services.create_round(council, name="Đợt bổ sung", proposals_by=date(2026, 8, 1),
+                                  finish_by=date(2026, 8, 30), is_extra=True, actor=office)
+    assert extra.is_extra and len(council.rounds) == 3
+
+
+def test_full_flow_to_a_concluded_result(db):
+    council, office, members = make_council(members=4)
+    dossier = accepted_dossier()
+    round_, evaluation = start_scoring(council, office, dossier)
+    assert dossier.status == DossierStatus.in_round
+    for member in members:
+        sheet = services.open_sheet(evaluation, actor=member.user)
+        score_all(sheet, member.user)
+    assert all(p.submitted for p in services.progress(evaluation))
+    services.move_round(round_, RoundState.closed, actor=members[0].user)
+    result = services.council_result(evaluation)
+    assert result.mean_total == Decimal("100.00") and result.star == 5
+    services.conclude_evaluation(evaluation, proposal="Đề nghị công nhận 5 sao",
+                                 actor=members[1].user)
+    assert evaluation.status == EvaluationStatus.concluded and evaluation.star == 5
+    assert evaluation.result["rulebook"] == "qd26-2026" and evaluation.result["set"] == 1
+    assert dossier.status == DossierStatus.evaluated
+    services.conclude_round(round_, conclusion="Hoàn thành đợt 1", actor=office)
+    assert round_.state == RoundState.concluded
+
+
+def test_scores_are_locked_by_version(db):
+    council, office, members = make_council(members=3)
+    _round, evaluation = start_scoring(council, office, accepted_dossier())
+    user = members[0].user
+    sheet = services.open_sheet(evaluation, actor=user)
+    version = sheet.version
+    services.save_entries(sheet, {"1.1": (0, None)}, expected_version=version, actor=user)
+    with pytest.raises(services.SheetConflict):  # a second tab still holding the old version
+        services.save_entries(sheet, {"1.1": (2, None)}, expected_version=version, actor=user)
+    assert sheet.entries_by_code()["1.1"].option_index == 0
+    with pytest.raises(services.CouncilError):  # bad input: nothing half-written
+        services.save_entries(sheet, {"1.2": (1, None), "1.3": (99, None)},
+                              expected_version=sheet.version, actor=user)
+    assert "1.2" not in sheet.entries_by_code()
+
+
+def test_submit_needs_a_complete_sheet_and_locks_it(db):
+    council, office, members = make_council(members=3)
+    _round, evaluation = start_scoring(council, office, accepted_dossier())
+    user = members[2].user
+    sheet = services.open_sheet(evaluation, actor=user)
+    services.save_entries(sheet, {"1.1": (0, None)}, expected_version=sheet.version, actor=user)
+    with pytest.raises(services.CouncilError, match="chưa chấm"):
+        services.submit_sheet(sheet, expected_version=sheet.version, actor=user)
+    score_all(sheet, user)
+    assert sheet.status == SheetStatus.submitted
+    with pytest.raises(services.SheetConflict):
+        services.save_entries(sheet, {"1.1": (1, None)}, expected_version=sheet.version,
+                              actor=user)
+    with pytest.raises(NotAllowed):  # only the chair reopens
+        services.reopen_sheet(sheet, reason="chấm lại", actor=user)
+    chair = members[0].user
+    services.reopen_sheet(sheet, reason="Chênh lệch điểm quá lớn", actor=chair)
+    assert sheet.status == SheetStatus.draft and sheet.reopened_reason
+    services.save_entries(sheet, {"1.1": (1, None)}, expected_version=sheet.version, actor=user)
+
+
+def test_members_cannot_touch_each_others_sheets(db):
+    council, office, members = make_council(members=3)
+    _round, evaluation = start_scoring(council, office, accepted_dossier())
+    sheet = services.open_sheet(evaluation, actor=members[1].user)
+    with pytest.raises(NotAllowed):
+        services.save_entries(sheet, {"1.1": (0, None)}, expected_version=sheet.version,
+                              actor=members[2].user)
+    outsider = make_user(Role.council_member, province_code=QUANG_NINH)
+    with pytest.raises(NotAllowed):
+        services.open_sheet(evaluation, actor=outsider)
+
+
+def test_conflicts_are_flagged_decided_and_reduce_the_quorum(db):
+    council, office, members = make_council(members=4)
+    neighbour = members[3]
+    neighbour.home_commune_code = VAN_DON  # lives in the producer's commune
+    _round, evaluation = start_scoring(council, office, accepted_dossier(commune_code=VAN_DON))
+    conflict = next(c for c in evaluation.conflicts if c.member_id == neighbour.id)
+    assert not conflict.declared and conflict.status == ConflictStatus.pending
+    with pytest.raises(NotAllowed):  # cannot open the sheet while it is pending
+        services.open_sheet(evaluation, actor=neighbour.user)
+    with pytest.raises(NotAllowed):  # a plain member cannot decide
+        services.decide_conflict(conflict, upheld=True, actor=members[2].user)
+    services.decide_conflict(conflict, upheld=True, actor=members[0].user)
+    assert neighbour not in services.scoring_members(evaluation)
+    declared = services.declare_conflict(evaluation, reason="Em họ của giám đốc HTX",
+                                         actor=members[2].user)
+    services.decide_conflict(declared, upheld=False, actor=members[0].user)
+    assert members[2] in services.scoring_members(evaluation)
+    for member in members[:3]:
+        score_all(services.open_sheet(evaluation, actor=member.user), member.user)
+    services.move_round(evaluation.round, RoundState.closed, actor=office)
+    result = services.council_result(evaluation)
+    assert result.members_total == 3 and result.quorum_met
+
+
+def test_quorum_one_short_and_chair_absent_block_the_conclusion(db):
+    council, office, members = make_council(members=4)
+    round_, evaluation = start_scoring(council, office, accepted_dossier())
+    for member in members[1:3]:  # two of four, and not the chair
+        score_all(services.open_sheet(evaluation, actor=member.user), member.user)
+    services.move_round(round_, RoundState.closed, actor=office)
+    result = services.council_result(evaluation)
+    assert "no_quorum" in result.problems and "chair_absent" in result.problems
+    with pytest.raises(services.CouncilError, match="Chưa thể kết luận"):
+        services.conclude_evaluation(evaluation, proposal="x", actor=office)
+    assert evaluation.status == EvaluationStatus.scoring
+
+
+def test_spread_beyond_the_limit_names_the_criteria_and_reopening_fixes_it(db):
+    council, office, members = make_council(members=3)
+    round_, evaluation = start_scoring(council, office, accepted_dossier())
+    score_all(services.open_sheet(evaluation, actor=members[0].user), members[0].user)
+    score_all(services.open_sheet(evaluation, actor=members[1].user), members[1].user)
+    low = services.open_sheet(evaluation, actor=members[2].user)
+    score_all(low, members[2].user, choose=lambda item, options: 0)
+    services.move_round(round_, RoundState.closed, actor=office)
+    result = services.council_result(evaluation)
+    assert result.spread_exceeded and result.disagreements
+    services.move_round(round_, RoundState.scoring, actor=office)
+    services.reopen_sheet(low, reason="Thảo luận: chấm lại các tiêu chí chênh lệch",
+                          actor=members[0].user)
+    score_all(low, members[2].user)
+    services.move_round(round_, RoundState.closed, actor=office)
+    assert not services.council_result(evaluation).spread_exceeded
+
+
+def test_five_stars_go_to_the_central_council_with_the_provincial_record(db):
+    council, office, members = make_council(members=3)
+    dossier = accepted_dossier()
+    round_, evaluation = start_scoring(council, office, dossier)
+    for member in members:
+        score_all(services.open_sheet(evaluation, actor=member.user), member.user)
+    services.move_round(round_, RoundState.closed, actor=office)
+    services.conclude_evaluation(evaluation, proposal="Đề nghị Bộ công nhận 5 sao", actor=office)
+    central, ministry, experts = make_council(level=CouncilLevel.central, members=3)
+    central_round = services.create_legal_rounds(central, 2027, actor=ministry)[0]
+    assert dossier in services.eligible_dossiers(central_round)
+    services.move_round(central_round, RoundState.open, actor=ministry)
+    central_eval = services.add_to_round(central_round, dossier, actor=ministry)
+    assert central_eval.escalated_from_id == evaluation.id
+    services.move_round(central_round, RoundState.scoring, actor=ministry)
+    for member in experts:  # the central council scores it lower
+        sheet = services.open_sheet(central_eval, actor=member.user)
+        score_all(sheet, member.user, choose=lambda item, options: max(0, len(options) - 2))
+    services.move_round(central_round, RoundState.closed, actor=ministry)
+    services.conclude_evaluation(central_eval, proposal="Không đạt 5 sao", actor=ministry)
+    assert central_eval.mean_total < 90
+    assert services.central_outcome(evaluation) is central_eval
+    assert evaluation.mean_total == Decimal("100.00")  # the provincial record is kept
+
+
+def test_office_of_another_province_cannot_run_the_council(db):
+    council, office, _ = make_council(province_code=QUANG_NINH)
+    other = make_user(Role.province, province_code=LAM_DONG)
+    with pytest.raises(NotAllowed):
+        services.create_legal_rounds(council, 2026, actor=other)
+    with pytest.raises(NotAllowed):
+        services.add_member(council, make_user(Role.council_member, province_code=LAM_DONG),
+                            role=MemberRole.member, actor=other)
+    dossier = accepted_dossier(commune_code="25000")  # a Lâm Đồng dossier
+    round_ = services.create_legal_rounds(council, 2026, actor=office)[0]
+    with pytest.raises(NotAllowed):
+        services.add_to_round(round_, dossier, actor=office)
+
+
+def test_round_transitions(db):
+    council, office, _ = make_council()
+    round_ = services.create_legal_rounds(council, 2026, actor=office)[0]
+    with pytest.raises(InvalidTransition):
+        services.move_round(round_, RoundState.closed, actor=office)
+    services.move_round(round_, RoundState.open, actor=office)
+    services.move_round(round_, RoundState.scoring, actor=office)
+    services.move_round(round_, RoundState.closed, actor=office)
+    services.move_round(round_, RoundState.scoring, actor=office)
+
+
+def test_supplement_goes_back_through_the_province_into_the_same_round(db):
+    from ocop_rating.dossiers import services as dossiers
+
+    council, office, members = make_council()
+    dossier = accepted_dossier()
+    round_ = services.create_legal_rounds(council, 2026, actor=office)[0]
+    services.move_round(round_, RoundState.open, actor=office)
+    evaluation = services.add_to_round(round_, dossier, actor=office)
+    services.send_back_for_supplement(evaluation, reason="Bổ sung kết quả kiểm nghiệm",
+                                      actor=office)
+    assert dossier.status == DossierStatus.returned_by_province
+    owner = dossier.producer
+    from ocop_rating.accounts.models import User
+
+    user = db.session.scalar(db.select(User).filter_by(producer_id=owner.id))
+    dossiers.submit(dossier, actor=user)
+    dossiers.accept_at_province(dossier, actor=office)
+    services.resume_after_supplement(evaluation, actor=office)
+    assert dossier.status == DossierStatus.in_round
+    assert evaluation.status == EvaluationStatus.review
