@@ -63,8 +63,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (accounts, councils, dossiers, geo, home, notifications, producers, products,
-                   sheets)
+    from . import (accounts, certificates, councils, dossiers, geo, home, notifications,
+                   producers, products, sheets)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)
@@ -75,6 +75,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(sheets.bp)
     app.register_blueprint(councils.bp)
+    from . import api, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(certificates.bp)
+    from . import reevaluation
+
+    app.register_blueprint(reevaluation.bp)
 
 
 def register_cli(app: Flask) -> None:

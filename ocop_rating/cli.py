@@ -59,13 +59,36 @@ def seed_demo_command():
         click.echo(f"  {username:<16} {role:<28} {unit}")
 
 
+@ocop.command("daily")
+@click.option("--date", "on", default=None, help="Run as if today were this ISO date.")
+def daily_command(on):
+    """The daily job: transition rule, due notices to producers, late dossiers, and e-mails
+    left undelivered. Safe to run twice, or from two servers at once."""
+    from datetime import date
+
+    from .notifications.services import deliver_pending
+    from .reevaluation.services import run_daily
+
+    today = date.fromisoformat(on) if on else None
+    report = run_daily(today)
+    sent, failed = deliver_pending()
+    db.session.commit()
+    click.echo(f"Certificates extended (transition rule): {report.extended}")
+    click.echo(f"Notices sent: {report.notices_sent} (already sent elsewhere: "
+               f"{report.notices_skipped})")
+    click.echo(f"Late dossiers flagged: {report.late_dossiers}")
+    click.echo(f"E-mails retried: {sent} sent, {failed} failed")
+
+
 def _attach_feature_commands() -> None:
     """Feature command groups live with their features."""
+    from .certificates.cli import certificates_cli
+    from .notifications.cli import deliver_notifications_command
     from .rulebook.cli import rulebook_cli
 
     ocop.add_command(rulebook_cli, "rulebook")
+    ocop.add_command(certificates_cli, "certificates")
+    ocop.add_command(deliver_notifications_command)
 
 
 _attach_feature_commands()
-from .notifications.cli import deliver_notifications_command  # noqa: E402
-ocop.add_command(deliver_notifications_command)

@@ -40,5 +40,9 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "ocop-noreply@localhost"
 
+    # The address the public reaches the system at: QR codes on certificates and links in
+    # e-mails point here. Set OCOP_PUBLIC_BASE_URL in production.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
     PASSWORD_MIN_LENGTH = 8
     ITEMS_PER_PAGE = 50

@@ -128,7 +128,7 @@ DEMO_PRODUCERS = [
       ("Nước mắm Cái Rồng", 9, "accepted")]),
     ("cty.trahoavang", "Hoàng Văn Sơn", "enterprise", "Công ty TNHH Trà Hoa Vàng Hạ Long",
      "5702233445", "06688", ("Hoàng Văn Sơn", "male", "02"),
-     [("Trà hoa vàng túi lọc", 11, "forwarded")]),
+     [("Trà hoa vàng túi lọc", 11, "forwarded"), ("Trà hoa vàng sấy khô", 11, "accepted")]),
     ("htx.caphedilinh", "K'Brơi Ha Lim", "cooperative", "Hợp tác xã Cà phê Di Linh",
      "5803344556", "25000", ("K'Brơi Ha Lim", "female", "16"),
      [("Cà phê Arabica Di Linh rang xay", 13, "returned_by_province"),
@@ -285,10 +285,13 @@ def seed_councils(report: SeedReport) -> None:
         return db.session.scalars(db.select(Dossier).join(Product).where(
             Product.name == product_name).order_by(Dossier.id.desc())).first()
 
-    # Round 1: finished. "Chả mực Vân Đồn" scored by all four, concluded at 5★.
+    # Round 1: finished. "Chả mực Vân Đồn" scored by all four, concluded at 5★;
+    # "Trà hoa vàng sấy khô" at 4★ (it misses the 5★ minimums), recognised by the province.
     done = product_dossier("Chả mực Vân Đồn")
+    tea = product_dossier("Trà hoa vàng sấy khô")
     councils.move_round(first, RoundState.open, actor=office)
     evaluation = councils.add_to_round(first, done, actor=office)
+    tea_evaluation = councils.add_to_round(first, tea, actor=office)
     councils.save_review(evaluation, notes="Hồ sơ đầy đủ, minh chứng rõ ràng.",
                          site_visit_on=date(2026, 5, 12),
                          site_visit_notes="Cơ sở sản xuất đảm bảo vệ sinh, có truy xuất nguồn gốc.",
@@ -297,9 +300,12 @@ def seed_councils(report: SeedReport) -> None:
     councils.move_round(first, RoundState.scoring, actor=office)
     for member in members:
         _score_fully(evaluation, member.user)
+        _score_fully(tea_evaluation, member.user, choose=_below(5))
     councils.move_round(first, RoundState.closed, actor=office)
     councils.conclude_evaluation(evaluation, proposal="Đề nghị Bộ Nông nghiệp và Môi trường "
                                  "đánh giá, công nhận 5 sao.", actor=members[1].user)
+    councils.conclude_evaluation(tea_evaluation, proposal="Đề nghị Chủ tịch UBND tỉnh công "
+                                 "nhận 4 sao.", actor=members[1].user)
     councils.conclude_round(first, conclusion="Hội đồng thống nhất kết quả đợt 1 năm 2026.",
                             actor=office)
 
@@ -333,3 +339,115 @@ def seed_councils(report: SeedReport) -> None:
         raise RuntimeError("demo: the provincial 5-star dossier should be evaluated")
     report.created += 3
     db.session.flush()
+    seed_certificates(report, first)
+
+
+def _below(star: int):
+    """Meet every star minimum below ``star``, miss ``star``'s own (for a 4★ demo result)."""
+    def choose(item, options):
+        marked = [o.index for o in options if o.min_for_star is not None
+                  and o.min_for_star >= star]
+        return max(0, min(marked) - 1) if marked else len(options) - 1
+    return choose
+
+
+# Certificates issued on paper before the system, recorded so the registry is complete:
+# (product, star, number, issued on, decision number, rulebook)
+LEGACY = [
+    ("Sá sùng khô Quan Lạn", 3, "215/GCN-UBND", "2023-12-20", "2890/QĐ-UBND", "qd148-2023"),
+    ("Rượu ba kích Vân Đồn", 3, "118/GCN-UBND", "2023-03-15", "745/QĐ-UBND", "qd148-2023"),
+    ("Mật ong rừng Bản Sen", 3, "301/GCN-UBND", "2024-06-10", "1650/QĐ-UBND", "qd148-2023"),
+    ("Cà phê Arabica Di Linh rang xay", 3, "77/GCN-UBND", "2023-08-01", "1402/QĐ-UBND",
+     "qd148-2023"),
+    ("Cà phê Arabica Di Linh rang xay", 4, "412/GCN-UBND", "2025-09-12", "2105/QĐ-UBND",
+     "qd148-1489-2025"),
+    ("Lan hồ điệp Đà Lạt", 4, "156/GCN-UBND", "2025-03-01", "530/QĐ-UBND", "qd148-2023"),
+]
+
+
+def seed_certificates(report: SeedReport, round_) -> None:
+    """A certificate issued by the system, paper certificates in every state of their life
+    (valid, expiring soon, expired, superseded) and a revocation."""
+    from datetime import date
+
+    from .certificates import services as certificates
+    from .certificates.models import AuthorityLevel, RevocationGround
+    from .products.models import Product
+
+    office_qn = accounts.find_user("qn.ocop")
+    decision = certificates.draft_from_round(
+        round_, number="3125/QĐ-UBND", decided_on=date(2026, 7, 10),
+        signer_name="Nguyễn Văn Công", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+        actor=office_qn)
+    certificates.issue_decision(decision, actor=office_qn)
+    for product_name, star, number, issued, decision_no, rulebook in LEGACY:
+        product = db.session.scalar(db.select(Product).filter_by(name=product_name))
+        office = accounts.find_user("qn.ocop" if product.producer.province_code == "22"
+                                    else "ld.ocop")
+        label = "Bộ sản phẩm (theo quyết định cũ)"
+        certificates.record_legacy_certificate(
+            product, star=star, number=number, issued_on=date.fromisoformat(issued),
+            decision_number=decision_no, rulebook_code=rulebook, set_label=label,
+            signer_name="Lê Quang Minh", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+            level=AuthorityLevel.province, actor=office)
+    honey = certificates.find_by_number("301/GCN-UBND")
+    certificates.revoke([honey], ground=RevocationGround.production_stopped,
+                        number="2790/QĐ-UBND", decided_on=date(2026, 10, 5),
+                        signer_name="Nguyễn Văn Công", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+                        note="Chủ thể thông báo ngừng khai thác mật ong rừng.", actor=office_qn)
+    report.created += len(LEGACY) + 2
+    seed_reevaluation(report)
+
+
+def seed_reevaluation(report: SeedReport) -> None:
+    """Certificates at the other points of their life: in the re-evaluation window with a
+    dossier filed, kept valid past expiry by the transition rule; the notices the daily job
+    sends; and post-recognition inspections."""
+    from datetime import date, datetime, timezone
+
+    from .certificates import services as certificates
+    from .certificates.models import AuthorityLevel
+    from .dossiers import services as dossier_services
+    from .dossiers.models import DossierKind
+    from .producers.models import Producer
+    from .products import services as products
+    from .reevaluation import services as reevaluation
+    from .reevaluation.models import InspectionKind, InspectionOutcome
+
+    farm = db.session.scalar(db.select(Producer).filter_by(registration_number="5805566778"))
+    owner = accounts.find_user("trangtrai.landalat")
+    office = accounts.find_user("ld.ocop")
+    plan = [("Mứt hồng Đà Lạt", 5, 3, "88/GCN-UBND", "2023-11-10", "2011/QĐ-UBND",
+             datetime(2026, 7, 1, 2, tzinfo=timezone.utc)),
+            ("Rau củ VietGAP Lâm Viên", 1, 4, "35/GCN-UBND", "2024-02-20", "310/QĐ-UBND",
+             datetime(2026, 10, 1, 2, tzinfo=timezone.utc))]
+    for name, set_no, star, number, issued, decision_no, filed_at in plan:
+        product = products.create_product(farm, name=name, set_no=set_no, description="",
+                                          actor=owner)
+        certificate = certificates.record_legacy_certificate(
+            product, star=star, number=number, issued_on=date.fromisoformat(issued),
+            decision_number=decision_no, rulebook_code="qd148-2023",
+            set_label="Bộ sản phẩm (theo quyết định cũ)", signer_name="Lê Quang Minh",
+            signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", level=AuthorityLevel.province,
+            actor=office)
+        dossier = dossier_services.create_dossier(product, kind=DossierKind.reevaluation,
+                                                  actor=owner)
+        fill_dossier(dossier, owner)
+        dossier_services.update_changes(dossier, text="Bổ sung dây chuyền đóng gói mới.",
+                                        actor=owner)
+        dossier_services.submit(dossier, actor=owner)
+        # History: this dossier was filed months ago (before the certificate expired).
+        dossier.submitted_at = filed_at
+        del certificate
+    db.session.flush()
+    reevaluation.run_daily()
+    tea = certificates.find_by_number("0001/2026/GCN-OCOP-22")
+    office_qn = accounts.find_user("qn.ocop")
+    inspection = reevaluation.schedule_inspection(
+        tea, kind=InspectionKind.periodic, on=date(2026, 11, 5),
+        inspector="Đoàn kiểm tra liên ngành tỉnh", actor=office_qn)
+    reevaluation.record_findings(
+        inspection, done_on=date(2026, 11, 5), outcome=InspectionOutcome.compliant,
+        findings="Sản phẩm đúng như hồ sơ; sử dụng biểu trưng OCOP đúng quy định.",
+        actor=office_qn)
+    report.created += 5

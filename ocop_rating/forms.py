@@ -2,6 +2,7 @@
 shared forms. Feature forms live in each feature's forms.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import DateField
 from wtforms import validators as v
 
 
@@ -96,3 +97,23 @@ def attach_error(form, error, fields: dict[str, str]) -> None:
         form[name].errors = list(form[name].errors) + [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class DayField(DateField):
+    """A date typed dd/mm/yyyy or picked in the browser's date input (which sends ISO). A
+    known date is written back as ISO: the only value ``<input type="date">`` accepts (it
+    shows it in the person's locale, dd/mm/yyyy in Vietnamese), so a pre-filled or
+    re-rendered date is never lost."""
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.isoformat() if self.data else ""
+
+
+def date_field(label, *validators):
+    return DayField(label, format=DATE_FORMATS, validators=list(validators),
+                    render_kw={"placeholder": "dd/mm/yyyy"})

@@ -9,3 +9,7 @@ from .products.models import Product, ProductCodeCounter, ProductPhoto  # noqa: 
 from .dossiers.models import CommuneCheck, Dossier, Evidence, SelfAssessmentClaim  # noqa: F401
 from .councils.models import (AdvisoryMember, Conflict, Council, CouncilMember,  # noqa: F401
                               Evaluation, Exclusion, LabTest, Round, ScoreEntry, ScoreSheet)
+from .certificates.models import (Certificate, CertificateCounter, Decision,  # noqa: F401
+                                  DecisionItem)
+from .reevaluation.models import (Inspection, PlanEntry, ReevaluationNotice,  # noqa: F401
+                                  ReevaluationPlan)

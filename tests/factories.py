@@ -159,3 +159,59 @@ def score_all(sheet, user, *, choose=lambda item, options: len(options) - 1, sub
     if submit:
         councils.submit_sheet(sheet, expected_version=sheet.version, actor=user)
     return sheet
+
+
+def below_star(star: int):
+    """A choice function that meets every minimum below ``star`` and misses ``star``'s own:
+    on set 1 it gives 4★ for below_star(5) and 3★ for below_star(4)."""
+    def choose(item, options):
+        marked = [o.index for o in options if o.min_for_star is not None
+                  and o.min_for_star >= star]
+        return max(0, min(marked) - 1) if marked else len(options) - 1
+    return choose
+
+
+def concluded_evaluation(*, star: int = 4, commune_code: str = VAN_DON, council=None):
+    """A dossier scored by a provincial council and concluded at ``star`` (3, 4 or 5)."""
+    from ocop_rating.councils import services as councils
+    from ocop_rating.councils.models import RoundState
+
+    choose = (lambda item, options: len(options) - 1) if star == 5 else below_star(star + 1)
+    if council is None:
+        council, office, members = make_council(members=3)
+    else:
+        office = make_user(Role.province, province_code=council.province_code)
+        members = council.active_members
+    dossier = accepted_dossier(commune_code=commune_code)
+    round_ = councils.create_round(council, name=f"Đợt {next(_seq)}",
+                                   proposals_by=__import__("datetime").date(2026, 4, 30),
+                                   finish_by=__import__("datetime").date(2026, 6, 30),
+                                   is_extra=True, actor=office)
+    councils.move_round(round_, RoundState.open, actor=office)
+    evaluation = councils.add_to_round(round_, dossier, actor=office)
+    councils.move_round(round_, RoundState.scoring, actor=office)
+    for member in members:
+        score_all(councils.open_sheet(evaluation, actor=member.user), member.user,
+                  choose=choose)
+    councils.move_round(round_, RoundState.closed, actor=office)
+    councils.conclude_evaluation(evaluation, proposal="Đề nghị công nhận", actor=office)
+    assert evaluation.star == star, evaluation.star
+    return evaluation, office
+
+
+def issued_certificate(*, star: int = 4, decided_on=None, commune_code: str = VAN_DON):
+    """A certificate issued by the province (3★/4★) for a freshly evaluated product."""
+    from datetime import date
+
+    from ocop_rating.certificates import services as certificates
+    from ocop_rating.certificates.models import AuthorityLevel, DecisionKind
+
+    evaluation, office = concluded_evaluation(star=star, commune_code=commune_code)
+    decision = certificates.create_decision(
+        kind=DecisionKind.recognition, level=AuthorityLevel.province,
+        province_code=evaluation.council.province_code, number=f"{next(_seq)}/QĐ-UBND",
+        decided_on=decided_on or date(2026, 7, 15), signer_name="Nguyễn Văn Công",
+        signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", actor=office)
+    certificates.add_item(decision, evaluation, actor=office)
+    [certificate] = certificates.issue_decision(decision, actor=office)
+    return certificate, office

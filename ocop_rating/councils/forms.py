@@ -1,17 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField,
+from wtforms import (BooleanField, DecimalField, IntegerField, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.validators import NumberRange
 
-from ..forms import Form, chosen, length, optional, required
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def date_field(label, *validators):
-    return DateField(label, format=DATE_FORMATS, validators=list(validators),
-                     render_kw={"placeholder": "dd/mm/yyyy"})
+from ..forms import Form, chosen, date_field, length, optional, required
 
 
 class CouncilForm(Form):

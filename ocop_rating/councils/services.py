@@ -717,6 +717,13 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
     dossier = evaluation.dossier
     if dossier.status == DossierStatus.in_round:
         dossier_transition(dossier, DossierStatus.evaluated, actor=actor)
+    if not evaluation.recognised and dossier.previous_certificate_id:
+        # A failed re-evaluation: no new certificate, the old one ends at its expiry.
+        from ..certificates.models import Certificate
+        from ..reevaluation.services import end_extension_on_failure
+
+        end_extension_on_failure(db.session.get(Certificate, dossier.previous_certificate_id),
+                                 on=evaluation.concluded_at.date(), actor=actor)
     audit.record(evaluation, "concluded", actor=actor,
                  data={"mean": str(result.mean_total), "star": result.star})
     db.session.flush()
@@ -737,6 +744,30 @@ def conclude_round(round_: Round, *, conclusion: str, actor) -> None:
     round_.conclusion = (conclusion or "").strip()
     round_transition(round_, RoundState.concluded, actor=actor)
     db.session.flush()
+
+
+WRITTEN_OPINION_DAYS = 45  # re-evaluation by written opinions: 45 days from a complete dossier
+
+
+def written_deadline(evaluation: Evaluation) -> date | None:
+    """The 45-day limit of a re-evaluation decided by written opinions (DOMAIN.md §6)."""
+    from datetime import timedelta
+
+    from ..dossiers.models import DossierKind
+
+    dossier = evaluation.dossier
+    if dossier.kind != DossierKind.reevaluation and \
+            evaluation.council.decision_mode != DecisionMode.written:
+        return None
+    if dossier.accepted_at is None:
+        return None
+    return dossier.accepted_at.date() + timedelta(days=WRITTEN_OPINION_DAYS)
+
+
+def needs_meeting(evaluation: Evaluation, result: CouncilResult | None) -> bool:
+    """Written opinions that diverge beyond the council's limit escalate to a meeting."""
+    return (result is not None and result.spread_exceeded
+            and written_deadline(evaluation) is not None)
 
 
 def central_outcome(evaluation: Evaluation) -> Evaluation | None:

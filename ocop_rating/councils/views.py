@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -396,6 +398,8 @@ def evaluation(evaluation_id: int):
         is_chair=council.chair is not None and council.chair.user_id == current_user.id,
         manage=council.can_manage(current_user), problem_label=services.problem_label,
         central=services.central_outcome(evaluation_),
+        written_deadline=services.written_deadline(evaluation_),
+        needs_meeting=services.needs_meeting(evaluation_, result), today=date.today(),
         sheet_results={s.id: services.sheet_result(s) for s in evaluation_.sheets}
         if visible else {})
 

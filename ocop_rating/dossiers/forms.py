@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import NumberRange
 
-from ..forms import Form, length, optional, required
+from ..forms import Form, date_field, length, optional, required
 
 
 class RegistrationForm(Form):
@@ -17,12 +17,13 @@ class RegistrationForm(Form):
                                  validators=[optional(), length(max=3000)])
     product_story = TextAreaField(_l("Câu chuyện sản phẩm"),
                                   validators=[optional(), length(max=5000)])
+    changes_since_recognition = TextAreaField(
+        _l("Những thay đổi kể từ khi được công nhận (đánh giá lại)"),
+        validators=[optional(), length(max=5000)])
     samples_count = IntegerField(_l("Số mẫu sản phẩm đã giao cho xã"), default=0,
                                  validators=[optional(), NumberRange(
                                      min=0, max=50, message=_l("Từ 0 đến 50 mẫu."))])
-    samples_handed_on = DateField(_l("Ngày giao mẫu (dd/mm/yyyy)"),
-                                  format=["%d/%m/%Y", "%Y-%m-%d"], validators=[optional()],
-                                  render_kw={"placeholder": "dd/mm/yyyy"})
+    samples_handed_on = date_field(_l("Ngày giao mẫu (dd/mm/yyyy)"), optional())
     samples_received_by = StringField(_l("Người nhận mẫu"),
                                       validators=[optional(), length(max=120)])
     submit = SubmitField(_l("Lưu phiếu đăng ký"))

@@ -54,6 +54,10 @@ class Dossier(db.Model):
     samples_handed_on: Mapped[date | None]
     samples_received_by: Mapped[str] = mapped_column(String(120), default="")
 
+    # Re-evaluation and upgrade: the certificate it follows, and what changed since.
+    previous_certificate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates.id", use_alter=True))
+    changes_since_recognition: Mapped[str] = mapped_column(Text, default="")
     return_reason: Mapped[str] = mapped_column(Text, default="")
     commune_deadline: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

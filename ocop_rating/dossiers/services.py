@@ -64,9 +64,52 @@ def create_dossier(product: Product, *, kind: DossierKind, actor) -> Dossier:
                       production_address=producer.full_address)
     db.session.add(dossier)
     db.session.flush()
+    if kind in (DossierKind.reevaluation, DossierKind.upgrade):
+        _prefill_from_last_evaluation(dossier)
     _apply_derived_claims(dossier)
     audit.record(dossier, "created", actor=actor, new=DossierStatus.draft)
     return dossier
+
+
+def _prefill_from_last_evaluation(dossier: Dossier) -> None:
+    """A re-evaluation or upgrade starts from the last evaluated dossier of the product: its
+    Form 01 answers, self-assessment and evidence are kept unless the producer replaces them
+    (claims of items the current sheet no longer has are dropped)."""
+    from ..certificates.models import Certificate
+
+    previous = db.session.scalars(
+        db.select(Dossier).filter_by(product_id=dossier.product_id,
+                                     status=DossierStatus.evaluated)
+        .where(Dossier.id != dossier.id).order_by(Dossier.id.desc())).first()
+    live = db.session.scalars(
+        db.select(Certificate).filter_by(product_id=dossier.product_id, revoked_at=None,
+                                         superseded_by_id=None)
+        .order_by(Certificate.issued_on.desc())).first()
+    if live is not None:
+        dossier.previous_certificate_id = live.id
+    if previous is None:
+        return
+    for field in ("production_address", "annual_capacity", "main_markets", "product_story"):
+        setattr(dossier, field, getattr(previous, field))
+    codes = {item.code for item in sheet_of(dossier).items}
+    for claim in previous.claims:
+        if claim.item_code in codes and claim.item_code not in DERIVED_ITEMS:
+            dossier.claims.append(SelfAssessmentClaim(
+                item_code=claim.item_code, option_index=claim.option_index,
+                case_key=claim.case_key, note=claim.note))
+    for evidence in previous.evidence:
+        if evidence.item_code is None or evidence.item_code in codes:
+            dossier.evidence.append(Evidence(item_code=evidence.item_code,
+                                             file_id=evidence.file_id, label=evidence.label))
+    db.session.flush()
+
+
+def update_changes(dossier: Dossier, *, text: str, actor) -> None:
+    """What changed since recognition (re-evaluation, DOMAIN.md §6)."""
+    _check_editable(dossier, actor)
+    dossier.changes_since_recognition = (text or "").strip()
+    audit.record(dossier, "changes_updated", actor=actor)
+    db.session.flush()
 
 
 def _check_editable(dossier: Dossier, actor) -> None:
@@ -232,6 +275,9 @@ def submission_problems(dossier: Dossier) -> list[SubmitProblem]:
         problems.append(SubmitProblem(None, _("Phiếu đăng ký: thiếu địa chỉ sản xuất.")))
     if not dossier.annual_capacity.strip():
         problems.append(SubmitProblem(None, _("Phiếu đăng ký: thiếu năng lực sản xuất/quy mô.")))
+    if dossier.kind == DossierKind.reevaluation and not dossier.changes_since_recognition.strip():
+        problems.append(SubmitProblem(None, _("Đánh giá lại: vui lòng nêu những thay đổi của "
+                                              "sản phẩm và chủ thể kể từ khi được công nhận.")))
     if not dossier.is_tourism and dossier.samples_count < SAMPLES_REQUIRED:
         problems.append(SubmitProblem(None, _("Chưa ghi nhận đủ %(n)d mẫu sản phẩm đã giao cho "
                                               "xã.", n=SAMPLES_REQUIRED)))

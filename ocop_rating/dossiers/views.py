@@ -135,6 +135,9 @@ def registration(dossier_id: int):
                     samples_count=form.samples_count.data or 0,
                     samples_handed_on=form.samples_handed_on.data,
                     samples_received_by=form.samples_received_by.data or "")
+                if dossier.kind == DossierKind.reevaluation:
+                    services.update_changes(dossier, text=form.changes_since_recognition.data,
+                                            actor=current_user)
             except OcopError as e:
                 db.session.rollback()
                 attach_error(form, e, {"samples_count": "samples_count"})

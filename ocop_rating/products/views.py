@@ -66,9 +66,12 @@ def show(product_id: int):
     dossiers = [d for d in db.session.scalars(
         db.select(Dossier).filter_by(product_id=product.id).order_by(Dossier.id.desc()))
         if d.can_view(current_user)]
+    from ..certificates.services import star_history
+
     sheet = get_rulebook(product.rulebook_code).sheet(product.set_no)
     return render_template("products/show.html", product=product, dossiers=dossiers,
-                           sheet=sheet, photo_form=PhotoForm(), kinds=list(DossierKind))
+                           sheet=sheet, photo_form=PhotoForm(), kinds=list(DossierKind),
+                           history=star_history(product))
 
 
 @bp.route("/<int:product_id>/edit", methods=["GET", "POST"])

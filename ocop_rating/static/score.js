@@ -9,9 +9,6 @@
   if (!form || !panel) return;
   const versionInput = document.getElementById("sheet-version");
   const key = "ocop-score-pending:" + form.action;
-  const lang = document.documentElement.lang || "vi";
-  const fmt = (v) => { const s = Number(v).toFixed(1); return lang === "vi" ? s.replace(".", ",") : s; };
-  const stars = (n) => n ? "★".repeat(n) + "☆".repeat(5 - n) : "—";
   let queue = Promise.resolve();
   let timers = {};
 
@@ -56,30 +53,7 @@
   function render(sheet) {
     versionInput.value = sheet.version;
     for (const m of document.querySelectorAll(".version-mirror")) m.value = sheet.version;
-    for (const part of sheet.parts) {
-      const el = panel.querySelector(`[data-part="${part.code}"]`);
-      if (el) el.textContent = fmt(part.points);
-    }
-    document.getElementById("total").textContent = fmt(sheet.total);
-    document.getElementById("projected-star").textContent = stars(sheet.star);
-    document.getElementById("missing-count").textContent = sheet.missing.length;
-    const box = document.getElementById("holding-back");
-    box.innerHTML = "";
-    for (const star of ["3", "4", "5"]) {
-      const items = sheet.holding_back[star] || [];
-      if (!items.length) continue;
-      const div = document.createElement("div"); div.className = "mt-1";
-      const strong = document.createElement("strong");
-      strong.textContent = panel.dataset.holdingLabel.replace("__N__", star);
-      div.appendChild(strong);
-      const ul = document.createElement("ul"); ul.className = "mb-0";
-      for (const h of items) {
-        const li = document.createElement("li"); const a = document.createElement("a");
-        a.href = "#item-" + h.code; a.textContent = h.code;
-        li.appendChild(a); li.appendChild(document.createTextNode(" " + h.label)); ul.appendChild(li);
-      }
-      div.appendChild(ul); box.appendChild(div);
-    }
+    window.OcopProjection.render(panel, sheet);
   }
 
   function applyServerEntries(sheet, except) {

@@ -6,46 +6,7 @@
   const form = document.getElementById("claims");
   const panel = document.getElementById("projection");
   if (!form || !panel || !form.dataset.autosave) return;
-  const lang = document.documentElement.lang || "vi";
-  const fmt = (v) => {
-    const s = Number(v).toFixed(1);
-    return lang === "vi" ? s.replace(".", ",") : s;
-  };
-  const stars = (n) => n ? "★".repeat(n) + "☆".repeat(5 - n) : "—";
-
-  function render(p) {
-    for (const part of p.parts) {
-      const el = panel.querySelector(`[data-part="${part.code}"]`);
-      if (el) el.textContent = fmt(part.points);
-    }
-    document.getElementById("total").textContent = fmt(p.total);
-    document.getElementById("projected-star").textContent = stars(p.star);
-    document.getElementById("missing-count").textContent = p.missing.length;
-    const box = document.getElementById("holding-back");
-    box.innerHTML = "";
-    for (const star of ["3", "4", "5"]) {
-      const items = p.holding_back[star] || [];
-      if (!items.length) continue;
-      const div = document.createElement("div");
-      div.className = "mt-1";
-      const strong = document.createElement("strong");
-      strong.textContent = panel.dataset.holdingLabel.replace("__N__", star);
-      div.appendChild(strong);
-      const ul = document.createElement("ul");
-      ul.className = "mb-0";
-      for (const h of items) {
-        const li = document.createElement("li");
-        const a = document.createElement("a");
-        a.href = "#item-" + h.code;
-        a.textContent = h.code;
-        li.appendChild(a);
-        li.appendChild(document.createTextNode(" " + h.label));
-        ul.appendChild(li);
-      }
-      div.appendChild(ul);
-      box.appendChild(div);
-    }
-  }
+  const render = (p) => window.OcopProjection.render(panel, p);
 
   async function save(code, card) {
     const state = card.querySelector(".save-state");

@@ -5,8 +5,10 @@ Fixtures: ``live_server`` (base URL, one server per worker), ``browser`` (one Ch
 worker), ``page`` (desktop, 1280x800), ``tablet_page`` (820x1180, touch) and ``new_page``
 (a factory for more pages, e.g. a second person logged in at the same time). Every page is
 watched: an uncaught JavaScript error, a ``console.error``, an HTTP 4xx/5xx the test did not
-declare with ``expect_http_error`` or a request leaving 127.0.0.1 fails the test. A failing
-test leaves a screenshot and the page's HTML in ``build/browser-failures/``.
+declare with ``expect_http_error`` (a failed request: ``expect_request_failure``, e.g. while
+offline) or a request leaving 127.0.0.1 fails the test. ``new_tab(page)`` opens a second tab in
+the same context (same cookies and localStorage). A failing test leaves a screenshot and the
+page's HTML in ``build/browser-failures/``.
 
 The server answers each request in its own application context, like a separate process: it
 sees only committed data. Tests commit what they create; after each test the pages are

@@ -106,7 +106,7 @@ def test_links_are_absolute_only_with_a_configured_site_address(app, db, smtp_se
     try:
         db.session.commit()
     finally:
-        app.config.pop("PUBLIC_BASE_URL")
+        app.config["PUBLIC_BASE_URL"] = ""
     [message] = smtp_server.wait_for(1)
     assert "Xem chi tiết: https://ocop.example.vn/notifications/" in \
         message.get_body(("plain",)).get_content()

@@ -1,0 +1,291 @@
+"""Recognition and revocation decisions, and the certificates they issue (DOMAIN.md §6)."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.permissions import in_jurisdiction
+from ..accounts.roles import Role
+from ..db import UTCDateTime, db, enum_column, utcnow
+
+
+class DecisionKind(str, enum.Enum):
+    recognition = "recognition"  # công nhận
+    revocation = "revocation"    # thu hồi
+
+    @property
+    def label(self) -> str:
+        return str({DecisionKind.recognition: _l("Quyết định công nhận"),
+                    DecisionKind.revocation: _l("Quyết định thu hồi")}[self])
+
+
+class DecisionStatus(str, enum.Enum):
+    draft = "draft"
+    issued = "issued"  # immutable; corrections by a new decision
+
+    @property
+    def label(self) -> str:
+        return str({DecisionStatus.draft: _l("Dự thảo"),
+                    DecisionStatus.issued: _l("Đã ban hành")}[self])
+
+
+class AuthorityLevel(str, enum.Enum):
+    province = "province"  # provincial People's Committee chair: 3★, 4★
+    ministry = "ministry"  # Minister of Agriculture and Environment: 5★
+
+
+class RevocationGround(str, enum.Enum):
+    """The six grounds for revocation (Decision 26/2026, DOMAIN.md §6)."""
+
+    false_dossier = "false_dossier"
+    criteria_not_met = "criteria_not_met"
+    violations = "violations"
+    mark_misuse = "mark_misuse"
+    production_stopped = "production_stopped"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return str(GROUND_LABELS[self])
+
+
+GROUND_LABELS = {
+    RevocationGround.false_dossier: _l("Hồ sơ không trung thực, giả mạo"),
+    RevocationGround.criteria_not_met: _l("Sản phẩm không còn đáp ứng tiêu chí"),
+    RevocationGround.violations: _l("Vi phạm quy định về chất lượng, an toàn thực phẩm, "
+                                    "môi trường, sở hữu trí tuệ, nhãn hàng hóa"),
+    RevocationGround.mark_misuse: _l("Sử dụng sai mục đích biểu trưng OCOP"),
+    RevocationGround.production_stopped: _l("Chủ thể ngừng sản xuất"),
+    RevocationGround.other: _l("Trường hợp khác do cơ quan có thẩm quyền kết luận"),
+}
+
+
+class Decision(db.Model):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DecisionKind] = mapped_column(enum_column(DecisionKind))
+    status: Mapped[DecisionStatus] = mapped_column(enum_column(DecisionStatus),
+                                                   default=DecisionStatus.draft)
+    authority_level: Mapped[AuthorityLevel] = mapped_column(enum_column(AuthorityLevel))
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
+    authority_name: Mapped[str] = mapped_column(String(255))
+    number: Mapped[str] = mapped_column(String(64))
+    decided_on: Mapped[date]
+    signer_name: Mapped[str] = mapped_column(String(120))
+    signer_title: Mapped[str] = mapped_column(String(255))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    # Recorded from a paper decision made before the system (or under an older rulebook).
+    is_legacy: Mapped[bool] = mapped_column(default=False)
+    ground: Mapped[RevocationGround | None] = mapped_column(enum_column(RevocationGround))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    items: Mapped[list[DecisionItem]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionItem.id")
+    province = relationship("Province")
+
+    __table_args__ = (
+        CheckConstraint("(authority_level = 'ministry') = (province_code IS NULL)",
+                        name="ministry_has_no_province"),
+        CheckConstraint("(status = 'issued') = (issued_at IS NOT NULL)",
+                        name="issued_has_time"),
+        CheckConstraint("(kind = 'revocation') = (ground IS NOT NULL)",
+                        name="revocation_has_ground"),
+        UniqueConstraint("authority_level", "province_code", "number", name="number_once"),
+    )
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == DecisionStatus.issued
+
+    def can_manage(self, user) -> bool:
+        """The office of the authority: the provincial OCOP office for the province's
+        decisions, the ministry's office for the minister's."""
+        return can_act_for(user, self.authority_level, self.province_code)
+
+
+def can_act_for(user, level: AuthorityLevel, province_code: str | None) -> bool:
+    role = getattr(user, "role", None)
+    if not getattr(user, "is_active", False):
+        return False
+    if role == Role.admin:
+        return True
+    if level == AuthorityLevel.ministry:
+        return role == Role.ministry
+    return role == Role.province and in_jurisdiction(user, province_code=province_code)
+
+
+class DecisionItem(db.Model):
+    """One product in a decision: recognised at a star, or a certificate revoked."""
+
+    __tablename__ = "decision_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"),
+                                             index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey(
+        "certificates.id", use_alter=True))  # the certificate revoked (revocations)
+    star: Mapped[int | None]
+
+    decision: Mapped[Decision] = relationship(back_populates="items")
+    product = relationship("Product")
+    evaluation = relationship("Evaluation")
+    certificate = relationship("Certificate", foreign_keys=[certificate_id])
+
+    __table_args__ = (CheckConstraint("star IS NULL OR star BETWEEN 3 AND 5",
+                                      name="recognised_stars"),)
+
+
+class CertificateStatus(str, enum.Enum):
+    """Derived, never stored: see Certificate.status_on."""
+
+    valid = "valid"
+    expiring = "expiring"
+    extended = "extended"   # past expiry, kept valid by the re-evaluation transition rule
+    expired = "expired"
+    revoked = "revoked"
+    superseded = "superseded"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+    @property
+    def badge(self) -> str:
+        return {"valid": "success", "expiring": "warning", "extended": "info",
+                "expired": "secondary", "revoked": "danger", "superseded": "dark"}[self.value]
+
+
+STATUS_LABELS = {
+    CertificateStatus.valid: _l("Còn hiệu lực"),
+    CertificateStatus.expiring: _l("Sắp hết hiệu lực"),
+    CertificateStatus.extended: _l("Còn hiệu lực trong thời gian đánh giá lại"),
+    CertificateStatus.expired: _l("Hết hiệu lực"),
+    CertificateStatus.revoked: _l("Đã bị thu hồi"),
+    CertificateStatus.superseded: _l("Đã được thay thế"),
+}
+
+EXPIRING_DAYS = 180
+
+
+class Certificate(db.Model):
+    """A recognised product's certificate: 36 months from issue (DOMAIN.md §6). What it
+    certifies is copied at issue (the record must not change when a producer renames)."""
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    issuer_key: Mapped[str] = mapped_column(String(16))  # province code, or "BO" (ministry)
+    year: Mapped[int]
+    serial: Mapped[int | None]  # None: a legacy certificate, its number kept as printed
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    decision_item_id: Mapped[int] = mapped_column(ForeignKey("decision_items.id"), unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"))
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), index=True)
+    star: Mapped[int]
+    rulebook_code: Mapped[str] = mapped_column(String(32))
+    set_no: Mapped[int]
+    issued_on: Mapped[date]
+    expires_on: Mapped[date] = mapped_column(index=True)
+    # snapshot of what is certified
+    product_name: Mapped[str] = mapped_column(String(255))
+    product_code: Mapped[str] = mapped_column(String(32))
+    product_set_name: Mapped[str] = mapped_column(String(255))
+    producer_name: Mapped[str] = mapped_column(String(255))
+    producer_address: Mapped[str] = mapped_column(String(500))
+    search_text: Mapped[str] = mapped_column(Text)  # folded: accent-insensitive search
+    # life events
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    # Transition rule: an old certificate whose re-evaluation could not meet the window stays
+    # valid until the decision, at most 180 days past expiry (set by the re-evaluation issue).
+    extended_until: Mapped[date | None]
+
+    decision: Mapped[Decision] = relationship(foreign_keys=[decision_id])
+    revocation_decision: Mapped[Decision | None] = relationship(
+        foreign_keys=[revocation_decision_id])
+    superseded_by: Mapped[Certificate | None] = relationship(remote_side=[id],
+                                                             foreign_keys=[superseded_by_id])
+    product = relationship("Product")
+    producer = relationship("Producer")
+    province = relationship("Province")
+    commune = relationship("Commune")
+
+    __table_args__ = (
+        UniqueConstraint("issuer_key", "year", "serial", name="serial_once"),
+        CheckConstraint("star BETWEEN 3 AND 5", name="recognised_star"),
+        CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
+        CheckConstraint("(revoked_at IS NULL) = (revocation_decision_id IS NULL)",
+                        name="revocation_has_decision"),
+    )
+
+    @staticmethod
+    def expiry_for(issued_on: date) -> date:
+        """36 months from issue: the same day three years later (28 Feb for 29 Feb)."""
+        try:
+            return issued_on.replace(year=issued_on.year + 3)
+        except ValueError:
+            return issued_on.replace(year=issued_on.year + 3, day=28)
+
+    def valid_until(self) -> date:
+        return max(self.expires_on, self.extended_until or self.expires_on)
+
+    def status_on(self, today: date | None = None) -> CertificateStatus:
+        today = today or date.today()
+        if self.revoked_at is not None:
+            return CertificateStatus.revoked
+        if self.superseded_by_id is not None:
+            return CertificateStatus.superseded
+        if today > self.expires_on:
+            if self.extended_until and today <= self.extended_until:
+                return CertificateStatus.extended
+            return CertificateStatus.expired
+        if today >= self.expires_on - timedelta(days=EXPIRING_DAYS):
+            return CertificateStatus.expiring
+        return CertificateStatus.valid
+
+    @property
+    def status(self) -> CertificateStatus:
+        return self.status_on()
+
+    @property
+    def revocation_ground(self) -> RevocationGround | None:
+        return self.revocation_decision.ground if self.revocation_decision else None
+
+    def days_to_expiry(self, today: date | None = None) -> int:
+        return (self.expires_on - (today or date.today())).days
+
+    def can_manage(self, user) -> bool:
+        level = AuthorityLevel.ministry if self.issuer_key == "BO" else AuthorityLevel.province
+        return can_act_for(user, level, self.province_code)
+
+    def can_view_private(self, user) -> bool:
+        """The producer's own certificates, and officers of its territory."""
+        if getattr(user, "role", None) == Role.producer:
+            return user.producer_id == self.producer_id
+        return in_jurisdiction(user, province_code=self.province_code,
+                               commune_code=self.commune_code)
+
+
+class CertificateCounter(db.Model):
+    """Certificate serials, per issuing authority and year: only ever increase."""
+
+    __tablename__ = "certificate_counters"
+
+    issuer_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_serial: Mapped[int] = mapped_column(default=0)

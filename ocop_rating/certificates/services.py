@@ -1,0 +1,524 @@
+"""Recognition decisions, certificates, revocation, supersession and the public registry.
+
+A decision is drafted (from a concluded round, or by hand), then issued: issuing is the
+moment certificates exist; an issued decision never changes (corrections are new decisions).
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import audit
+from ..accounts.models import User
+from ..db import db, utcnow
+from ..errors import NotAllowed, OcopError
+from ..rulebook import get_rulebook
+from ..text import fold
+from .models import (AuthorityLevel, Certificate, CertificateCounter, CertificateStatus,
+                     Decision, DecisionItem, DecisionKind, DecisionStatus, RevocationGround,
+                     can_act_for)
+
+MINISTRY_KEY = "BO"
+
+
+class CertificateError(OcopError):
+    pass
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise NotAllowed(message)
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+def authority_name(level: AuthorityLevel, province) -> str:
+    if level == AuthorityLevel.ministry:
+        return "Bộ Nông nghiệp và Môi trường"
+    name = province.name
+    return f"Ủy ban nhân dân {name if name.lower().startswith(('tỉnh', 'thành phố')) else 'tỉnh ' + name}"
+
+
+def create_decision(*, kind: DecisionKind, level: AuthorityLevel, province_code: str | None,
+                    number: str, decided_on: date, signer_name: str, signer_title: str,
+                    ground: RevocationGround | None = None, note: str = "",
+                    round_id: int | None = None, actor) -> Decision:
+    from ..geo.models import Province
+
+    if level == AuthorityLevel.ministry:
+        province_code = None
+    _require(can_act_for(actor, level, province_code),
+             _("Bạn không thể lập quyết định của cơ quan này."))
+    number = (number or "").strip()
+    if not number:
+        raise CertificateError(_("Vui lòng ghi số quyết định."), code="number_required")
+    duplicate = db.session.scalar(db.select(Decision.id).filter_by(
+        authority_level=level, province_code=province_code, number=number))
+    if duplicate is not None:
+        raise CertificateError(_("Số quyết định %(n)s đã được dùng.", n=number),
+                               code="number_taken")
+    if kind == DecisionKind.revocation and ground is None:
+        raise CertificateError(_("Vui lòng chọn căn cứ thu hồi."), code="ground_required")
+    province = db.session.get(Province, province_code) if province_code else None
+    decision = Decision(kind=kind, authority_level=level, province_code=province_code,
+                        authority_name=authority_name(level, province), number=number,
+                        decided_on=decided_on, signer_name=signer_name.strip(),
+                        signer_title=signer_title.strip(),
+                        ground=ground if kind == DecisionKind.revocation else None,
+                        note=(note or "").strip(), round_id=round_id,
+                        status=DecisionStatus.draft)
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(decision, "created", actor=actor)
+    return decision
+
+
+def recognisable_evaluations(level: AuthorityLevel, province_code: str | None, round_=None):
+    """Concluded evaluations this authority may recognise and that no decision holds yet:
+    the province recognises 3★/4★ (including a 5★ candidate the central council scored
+    under 90); the ministry recognises 5★ from the central council."""
+    from ..councils.models import Council, CouncilLevel, Evaluation, Round
+
+    taken = set(db.session.scalars(db.select(DecisionItem.evaluation_id).where(
+        DecisionItem.evaluation_id.is_not(None))))
+    stmt = (db.select(Evaluation).join(Round).join(Council)
+            .where(Evaluation.concluded_at.is_not(None), Evaluation.recognised.is_(True)))
+    if round_ is not None:
+        stmt = stmt.where(Evaluation.round_id == round_.id)
+    out = []
+    for evaluation in db.session.scalars(stmt):
+        if evaluation.id in taken:
+            continue
+        council = evaluation.council
+        if level == AuthorityLevel.ministry:
+            if council.level == CouncilLevel.central and evaluation.star == 5:
+                out.append(evaluation)
+        elif council.level == CouncilLevel.province and council.province_code == province_code:
+            if evaluation.star in (3, 4):
+                out.append(evaluation)
+        elif council.level == CouncilLevel.central and evaluation.star in (3, 4) and \
+                evaluation.dossier.province_code == province_code:
+            out.append(evaluation)  # the central result is the basis for a 3★/4★ decision
+    return out
+
+
+def add_item(decision: Decision, evaluation, *, actor) -> DecisionItem:
+    _require(decision.can_manage(actor), _("Bạn không quản lý quyết định này."))
+    if decision.is_issued:
+        raise CertificateError(_("Quyết định đã ban hành không sửa được; hãy lập quyết định "
+                                 "mới."), code="issued")
+    if evaluation not in recognisable_evaluations(decision.authority_level,
+                                                  decision.province_code):
+        raise CertificateError(_("Kết quả đánh giá này không thuộc thẩm quyền công nhận của cơ "
+                                 "quan, hoặc đã có trong quyết định khác."), code="not_eligible")
+    item = DecisionItem(product_id=evaluation.dossier.product_id, evaluation_id=evaluation.id,
+                        star=evaluation.star)
+    decision.items.append(item)
+    db.session.flush()
+    audit.record(decision, "item_added", actor=actor, data={"evaluation": evaluation.id})
+    return item
+
+
+def draft_from_round(round_, *, number: str, decided_on: date, signer_name: str,
+                     signer_title: str, actor) -> Decision:
+    """A recognition decision listing every product of a concluded round this authority may
+    recognise."""
+    from ..councils.models import CouncilLevel
+
+    council = round_.council
+    level = AuthorityLevel.ministry if council.level == CouncilLevel.central \
+        else AuthorityLevel.province
+    decision = create_decision(kind=DecisionKind.recognition, level=level,
+                               province_code=council.province_code, number=number,
+                               decided_on=decided_on, signer_name=signer_name,
+                               signer_title=signer_title, round_id=round_.id, actor=actor)
+    for evaluation in recognisable_evaluations(level, council.province_code, round_):
+        add_item(decision, evaluation, actor=actor)
+    return decision
+
+
+def remove_item(item: DecisionItem, *, actor) -> None:
+    decision = item.decision
+    _require(decision.can_manage(actor), _("Bạn không quản lý quyết định này."))
+    if decision.is_issued:
+        raise CertificateError(_("Quyết định đã ban hành không sửa được."), code="issued")
+    decision.items.remove(item)
+    audit.record(decision, "item_removed", actor=actor, data={"product": item.product_id})
+    db.session.flush()
+
+
+def _next_serial(issuer_key: str, year: int) -> int:
+    counter = db.session.scalar(db.select(CertificateCounter).filter_by(
+        issuer_key=issuer_key, year=year).with_for_update())
+    if counter is None:
+        counter = CertificateCounter(issuer_key=issuer_key, year=year, last_serial=0)
+        db.session.add(counter)
+    counter.last_serial += 1
+    db.session.flush()
+    return counter.last_serial
+
+
+def certificate_number(issuer_key: str, year: int, serial: int) -> str:
+    """"0125/2026/GCN-OCOP-22": serial, year, issuer (province code or BO)."""
+    return f"{serial:04d}/{year}/GCN-OCOP-{issuer_key}"
+
+
+def issue_decision(decision: Decision, *, actor, today: date | None = None) -> list[Certificate]:
+    """Issue the decision: it becomes immutable, and each recognised product gets its
+    certificate (superseding the product's previous one); revocations take effect."""
+    _require(decision.can_manage(actor), _("Bạn không quản lý quyết định này."))
+    if decision.is_issued:
+        raise CertificateError(_("Quyết định đã được ban hành."), code="issued")
+    if not decision.items:
+        raise CertificateError(_("Quyết định chưa có sản phẩm nào."), code="empty")
+    decision.status = DecisionStatus.issued
+    decision.issued_at = utcnow()
+    audit.record(decision, "issued", actor=actor, new=DecisionStatus.issued)
+    made: list[Certificate] = []
+    if decision.kind == DecisionKind.recognition:
+        for item in decision.items:
+            made.append(_certificate_for(decision, item, actor=actor))
+    else:
+        for item in decision.items:
+            _apply_revocation(decision, item.certificate, actor=actor)
+    db.session.flush()
+    _notify_decision(decision, made, actor)
+    return made
+
+
+def _certificate_for(decision: Decision, item: DecisionItem, *, actor) -> Certificate:
+    product = item.product
+    producer = product.producer
+    issuer = MINISTRY_KEY if decision.authority_level == AuthorityLevel.ministry \
+        else decision.province_code
+    year = decision.decided_on.year
+    serial = _next_serial(issuer, year)
+    dossier = item.evaluation.dossier if item.evaluation else None
+    issued_on = decision.decided_on
+    certificate = Certificate(
+        number=certificate_number(issuer, year, serial), issuer_key=issuer, year=year,
+        serial=serial, token=secrets.token_urlsafe(24), decision_id=decision.id,
+        decision_item_id=item.id, product_id=product.id, producer_id=producer.id,
+        evaluation_id=item.evaluation_id, province_code=producer.province_code,
+        commune_code=producer.commune_code, star=item.star,
+        rulebook_code=dossier.rulebook_code if dossier else product.rulebook_code,
+        set_no=dossier.set_no if dossier else product.set_no, issued_on=issued_on,
+        expires_on=Certificate.expiry_for(issued_on), product_name=product.name,
+        product_code=product.code or "",
+        product_set_name=set_name(dossier.rulebook_code if dossier else product.rulebook_code,
+                                  dossier.set_no if dossier else product.set_no),
+        producer_name=producer.name,
+        producer_address=producer.full_address,
+        search_text=fold(" ".join([product.name, producer.name, product.code or "",
+                                   certificate_number(issuer, year, serial)])))
+    db.session.add(certificate)
+    db.session.flush()
+    _supersede_older(certificate, actor=actor)
+    audit.record(certificate, "issued", actor=actor, new=certificate.number)
+    return certificate
+
+
+def _supersede_older(certificate: Certificate, *, actor) -> None:
+    """The product's earlier live certificates are superseded by this one."""
+    previous = db.session.scalars(
+        db.select(Certificate).filter_by(product_id=certificate.product_id, revoked_at=None,
+                                         superseded_by_id=None)
+        .where(Certificate.id != certificate.id,
+               Certificate.issued_on <= certificate.issued_on)).all()
+    for old in previous:
+        old.superseded_by_id = certificate.id
+        audit.record(old, "superseded", actor=actor, new=certificate.number)
+
+
+# Instruments of rulebooks no longer shipped as data: certificates issued under them are
+# recorded (legacy import) with their own set name.
+INSTRUMENTS = {
+    "qd1048-2019": "Quyết định 1048/QĐ-TTg",
+    "qd148-2023": "Quyết định 148/QĐ-TTg",
+    "qd148-1489-2025": "Quyết định 148/QĐ-TTg (sửa đổi bởi Quyết định 1489/QĐ-TTg)",
+}
+
+
+def instrument_label(rulebook_code: str) -> str:
+    from ..rulebook import RulebookError
+
+    try:
+        return get_rulebook(rulebook_code).instrument
+    except RulebookError:
+        return INSTRUMENTS.get(rulebook_code, rulebook_code)
+
+
+def set_name(rulebook_code: str, set_no: int) -> str:
+    from ..rulebook import RulebookError
+
+    try:
+        return f"{set_no}. {get_rulebook(rulebook_code).sheet(set_no).name}"
+    except RulebookError:
+        return str(set_no)
+
+
+def record_legacy_certificate(product, *, star: int, number: str, issued_on: date,
+                              decision_number: str, rulebook_code: str, set_label: str,
+                              signer_name: str, signer_title: str, level: AuthorityLevel,
+                              actor) -> Certificate:
+    """Enter a certificate issued on paper before the system (its decision included), so
+    the public registry is complete. Its number is kept as printed."""
+    from ..geo.models import Province
+
+    producer = product.producer
+    province_code = None if level == AuthorityLevel.ministry else producer.province_code
+    _require(can_act_for(actor, level, province_code),
+             _("Bạn không thể ghi nhận giấy chứng nhận của cơ quan này."))
+    if find_by_number(number) is not None:
+        raise CertificateError(_("Số giấy chứng nhận %(n)s đã có.", n=number),
+                               code="number_taken")
+    decision = db.session.scalar(db.select(Decision).filter_by(
+        authority_level=level, province_code=province_code, number=decision_number))
+    if decision is None:
+        province = db.session.get(Province, province_code) if province_code else None
+        decision = Decision(kind=DecisionKind.recognition, authority_level=level,
+                            province_code=province_code,
+                            authority_name=authority_name(level, province),
+                            number=decision_number, decided_on=issued_on,
+                            signer_name=signer_name, signer_title=signer_title,
+                            status=DecisionStatus.issued, issued_at=utcnow(), is_legacy=True)
+        db.session.add(decision)
+        db.session.flush()
+        audit.record(decision, "recorded", actor=actor, note="legacy")
+    item = DecisionItem(product_id=product.id, star=star)
+    decision.items.append(item)
+    db.session.flush()
+    issuer = MINISTRY_KEY if level == AuthorityLevel.ministry else province_code
+    certificate = Certificate(
+        number=number.strip(), issuer_key=issuer, year=issued_on.year,
+        serial=None,  # paper numbers are kept as printed
+        token=secrets.token_urlsafe(24), decision_id=decision.id, decision_item_id=item.id,
+        product_id=product.id, producer_id=producer.id, evaluation_id=None,
+        province_code=producer.province_code, commune_code=producer.commune_code, star=star,
+        rulebook_code=rulebook_code, set_no=product.set_no, issued_on=issued_on,
+        expires_on=Certificate.expiry_for(issued_on), product_name=product.name,
+        product_code=product.code or "", product_set_name=set_label,
+        producer_name=producer.name, producer_address=producer.full_address,
+        search_text=fold(" ".join([product.name, producer.name, product.code or "", number])))
+    db.session.add(certificate)
+    db.session.flush()
+    _supersede_older(certificate, actor=actor)
+    audit.record(certificate, "recorded", actor=actor, new=certificate.number)
+    return certificate
+
+
+# -- revocation --------------------------------------------------------------------------------
+
+def revoke(certificates: list[Certificate], *, ground: RevocationGround, number: str,
+           decided_on: date, signer_name: str, signer_title: str, note: str = "",
+           actor) -> Decision:
+    """Revoke one or many certificates by one issued decision of the authority that
+    recognised them, on one of the six legal grounds; the public page changes at once."""
+    if not certificates:
+        raise CertificateError(_("Chưa chọn giấy chứng nhận nào."), code="empty")
+    issuers = {c.issuer_key for c in certificates}
+    if len(issuers) != 1:
+        raise CertificateError(_("Các giấy chứng nhận phải do cùng một cơ quan cấp."),
+                               code="mixed_issuers")
+    for certificate in certificates:
+        _require(certificate.can_manage(actor),
+                 _("Giấy chứng nhận %(n)s không thuộc thẩm quyền của bạn.", n=certificate.number))
+        if certificate.revoked_at is not None:
+            raise CertificateError(_("Giấy chứng nhận %(n)s đã bị thu hồi.", n=certificate.number),
+                                   code="already_revoked")
+    first = certificates[0]
+    level = AuthorityLevel.ministry if first.issuer_key == MINISTRY_KEY else AuthorityLevel.province
+    decision = create_decision(kind=DecisionKind.revocation, level=level,
+                               province_code=None if level == AuthorityLevel.ministry
+                               else first.province_code, number=number, decided_on=decided_on,
+                               signer_name=signer_name, signer_title=signer_title,
+                               ground=ground, note=note, actor=actor)
+    for certificate in certificates:
+        decision.items.append(DecisionItem(product_id=certificate.product_id,
+                                           certificate_id=certificate.id, star=None))
+    db.session.flush()
+    issue_decision(decision, actor=actor)
+    return decision
+
+
+def _apply_revocation(decision: Decision, certificate: Certificate, *, actor) -> None:
+    certificate.revoked_at = utcnow()
+    certificate.revocation_decision_id = decision.id
+    audit.record(certificate, "revoked", actor=actor, new=decision.ground,
+                 note=decision.number)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def _clean(text: str | None) -> str:
+    """Public input: no NUL or control characters (PostgreSQL refuses NUL in text)."""
+    return "".join(ch for ch in (text or "") if ch >= " " or ch == "\t").strip()
+
+
+def find_by_number(number: str) -> Certificate | None:
+    return db.session.scalar(db.select(Certificate).filter_by(number=_clean(number)))
+
+
+def find_by_token(token: str) -> Certificate | None:
+    return db.session.scalar(db.select(Certificate).filter_by(token=_clean(token)))
+
+
+def verify_url(certificate: Certificate) -> str:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    return f"{base}/verify/{certificate.token}"
+
+
+@dataclass
+class RegistryQuery:
+    q: str = ""
+    province: str = ""
+    commune: str = ""
+    set_no: int | None = None
+    star: int | None = None
+    status: str = ""
+    page: int = 1
+    per_page: int = 25
+
+
+def registry(query: RegistryQuery, *, today: date | None = None):
+    """The public registry: every issued certificate, filtered. Accent-insensitive search on
+    product, producer and code. Status is derived, so it is filtered by date conditions."""
+    from datetime import timedelta
+
+    from sqlalchemy import and_, or_
+
+    from .models import EXPIRING_DAYS
+
+    today = today or date.today()
+    stmt = db.select(Certificate)
+    if query.q:
+        for word in fold(_clean(query.q)).split():
+            stmt = stmt.where(Certificate.search_text.contains(word, autoescape=True))
+    if query.province:
+        stmt = stmt.where(Certificate.province_code == query.province)
+    if query.commune:
+        stmt = stmt.where(Certificate.commune_code == query.commune)
+    if query.set_no:
+        stmt = stmt.where(Certificate.set_no == query.set_no)
+    if query.star:
+        stmt = stmt.where(Certificate.star == query.star)
+    live = and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    conditions = {
+        "valid": and_(live, Certificate.expires_on > soon),
+        "expiring": and_(live, Certificate.expires_on >= today, Certificate.expires_on <= soon),
+        "extended": and_(live, Certificate.expires_on < today,
+                         Certificate.extended_until >= today),
+        "expired": and_(live, Certificate.expires_on < today,
+                        or_(Certificate.extended_until.is_(None),
+                            Certificate.extended_until < today)),
+        "revoked": Certificate.revoked_at.is_not(None),
+        "superseded": and_(Certificate.revoked_at.is_(None),
+                           Certificate.superseded_by_id.is_not(None)),
+        "in_force": and_(live, or_(Certificate.expires_on >= today,
+                                   Certificate.extended_until >= today)),
+    }
+    if query.status in conditions:
+        stmt = stmt.where(conditions[query.status])
+    total = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
+    page = min(max(1, query.page), 100_000)
+    rows = db.session.scalars(stmt.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+                              .limit(query.per_page).offset((page - 1) * query.per_page)).all()
+    return rows, total
+
+
+def star_history(product) -> list[dict]:
+    """Everything that happened to a product's star over time: evaluations and their
+    results, decisions, certificates (issued, superseded, revoked)."""
+    from ..councils.models import Evaluation
+    from ..dossiers.models import Dossier
+
+    events = []
+    dossiers = db.session.scalars(db.select(Dossier).filter_by(product_id=product.id)).all()
+    for dossier in dossiers:
+        events.append({"on": (dossier.submitted_at or dossier.created_at).date(),
+                       "kind": "dossier", "dossier": dossier})
+    evaluations = db.session.scalars(db.select(Evaluation).where(
+        Evaluation.dossier_id.in_([d.id for d in dossiers]))).all() if dossiers else []
+    for evaluation in evaluations:
+        if evaluation.concluded_at:
+            events.append({"on": evaluation.concluded_at.date(), "kind": "evaluation",
+                           "evaluation": evaluation})
+    for certificate in db.session.scalars(db.select(Certificate).filter_by(
+            product_id=product.id)).all():
+        events.append({"on": certificate.issued_on, "kind": "certificate",
+                       "certificate": certificate})
+        if certificate.revoked_at:
+            events.append({"on": certificate.revoked_at.date(), "kind": "revoked",
+                           "certificate": certificate})
+    order = {"dossier": 0, "evaluation": 1, "certificate": 2, "revoked": 3}
+    return sorted(events, key=lambda e: (e["on"], order[e["kind"]]))
+
+
+def certificate_data(certificate: Certificate):
+    """The PDF renderer's view of a certificate."""
+    from .pdf import CertificateData
+
+    decision = certificate.decision
+    place = decision.province.name if decision.province else "Hà Nội"
+    return CertificateData(
+        certificate_number=certificate.number, issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on, decision_number=decision.number,
+        decision_date=decision.decided_on, authority_name=decision.authority_name.upper(),
+        place_name=place, product_name=certificate.product_name,
+        product_code=certificate.product_code,
+        product_set_name=certificate.product_set_name,
+        producer_name=certificate.producer_name, producer_address=certificate.producer_address,
+        star=certificate.star, rulebook_code=certificate.rulebook_code,
+        rulebook_label=instrument_label(certificate.rulebook_code), signer_name=decision.signer_name,
+        signer_title=decision.signer_title, verify_url=verify_url(certificate),
+        status_note="ĐÃ THU HỒI" if certificate.revoked_at else None)
+
+
+def render_pdf(certificate: Certificate) -> bytes:
+    from .pdf import render_certificate
+
+    return render_certificate(certificate_data(certificate))
+
+
+def decision_zip(decision: Decision) -> bytes:
+    from .pdf import zip_certificates
+
+    certificates = db.session.scalars(db.select(Certificate).filter_by(
+        decision_id=decision.id).order_by(Certificate.serial)).all()
+    return zip_certificates([certificate_data(c) for c in certificates])
+
+
+def _notify_decision(decision: Decision, certificates: list[Certificate], actor) -> None:
+    from ..notifications.services import notify
+
+    if decision.kind == DecisionKind.recognition:
+        for certificate in certificates:
+            users = db.session.scalars(db.select(User).filter_by(
+                producer_id=certificate.producer_id)).all()
+            notify(users, kind="certificate", subject=_(
+                "Sản phẩm %(p)s được công nhận %(s)d sao", p=certificate.product_name,
+                s=certificate.star), body=_("Giấy chứng nhận số %(n)s, hiệu lực đến %(d)s.",
+                                            n=certificate.number,
+                                            d=certificate.expires_on.strftime("%d/%m/%Y")),
+                link="/certificates/mine", actor=actor)
+    else:
+        for item in decision.items:
+            certificate = item.certificate
+            users = db.session.scalars(db.select(User).filter_by(
+                producer_id=certificate.producer_id)).all()
+            notify(users, kind="certificate", subject=_(
+                "Giấy chứng nhận OCOP số %(n)s bị thu hồi", n=certificate.number),
+                body=_("Quyết định %(d)s: %(g)s", d=decision.number, g=decision.ground.label),
+                link="/certificates/mine", actor=actor)
+
+
+def status_counts(rows) -> dict[CertificateStatus, int]:
+    counts: dict[CertificateStatus, int] = {}
+    for certificate in rows:
+        counts[certificate.status] = counts.get(certificate.status, 0) + 1
+    return counts

@@ -1,0 +1,528 @@
+"""Re-evaluation before expiry: the expiry pipeline, notices, the transition rule, plans,
+inspections and the daily job (DOMAIN.md §6).
+
+Rules as configuration (``REEVALUATION_*``): the window opens 180 days before expiry and a
+dossier is late after the 120-day mark; the transition rule keeps an old certificate valid
+until the re-evaluation decision, at most 180 days past its expiry, when its re-evaluation
+dossier was filed before expiry.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..accounts.models import User
+from ..certificates.models import Certificate, can_act_for
+from ..db import db
+from ..dossiers.models import Dossier, DossierKind
+from ..dossiers.states import DossierStatus
+from ..errors import NotAllowed, OcopError
+from .models import (Inspection, InspectionKind, InspectionOutcome, NoticeKind, PlanEntry,
+                     ReevaluationNotice, ReevaluationPlan)
+
+FILED = (DossierStatus.submitted, DossierStatus.returned_by_commune, DossierStatus.forwarded,
+         DossierStatus.returned_by_province, DossierStatus.accepted, DossierStatus.in_round,
+         DossierStatus.evaluated)
+
+
+class ReevaluationError(OcopError):
+    pass
+
+
+def _config(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def window_days() -> int:
+    return _config("REEVALUATION_WINDOW_DAYS", 180)
+
+
+def late_days() -> int:
+    return _config("REEVALUATION_LATE_DAYS", 120)
+
+
+def grace_days() -> int:
+    return _config("REEVALUATION_GRACE_DAYS", 180)
+
+
+def _live():
+    return and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+
+
+def reevaluation_dossier(certificate: Certificate) -> Dossier | None:
+    """The re-evaluation (or upgrade) dossier filed for this certificate's product since it
+    was issued, if any (drafts do not count as filed)."""
+    return filed_dossiers([certificate]).get(certificate.id)
+
+
+# -- the pipeline ----------------------------------------------------------------------------
+
+@dataclass
+class Pipeline:
+    by_month: list[tuple[str, int]]
+    in_window: list[Certificate]
+    late: list[Certificate]
+    lapsed: list[Certificate]
+    # Past expiry, kept valid by the transition rule until the re-evaluation decision.
+    extended: list[Certificate] = field(default_factory=list)
+
+
+def pipeline(*, province_code: str | None, today: date | None = None,
+             months: int = 24, commune_code: str | None = None, set_no: int | None = None,
+             star: int | None = None) -> Pipeline:
+    """The province's (or, with None, the nation's) certificates seen from their expiry;
+    optionally only a commune's, a product set's or a star's."""
+    today = today or date.today()
+    stmt = db.select(Certificate).where(_live())
+    if province_code:
+        stmt = stmt.where(Certificate.province_code == province_code)
+    if commune_code:
+        stmt = stmt.where(Certificate.commune_code == commune_code)
+    if set_no is not None:
+        stmt = stmt.where(Certificate.set_no == set_no)
+    if star is not None:
+        stmt = stmt.where(Certificate.star == star)
+    rows = db.session.scalars(stmt.order_by(Certificate.expires_on)).all()
+    filed = filed_dossiers(rows)
+    horizon = today + timedelta(days=months * 31)
+    counts: dict[str, int] = {}
+    for c in rows:
+        if today <= c.expires_on <= horizon:
+            key = c.expires_on.strftime("%m/%Y")
+            counts[key] = counts.get(key, 0) + 1
+    in_window = [c for c in rows if c.expires_on - timedelta(days=window_days()) <= today
+                 <= c.expires_on]
+    late = [c for c in in_window if today > c.expires_on - timedelta(days=late_days())
+            and c.id not in filed]
+    year_ago = today - timedelta(days=365)
+    lapsed = [c for c in rows if year_ago <= c.expires_on < today
+              and c.id not in filed and not c.extended_until]
+    extended = [c for c in rows if c.expires_on < today and c.extended_until
+                and today <= c.extended_until]
+    return Pipeline(by_month=list(counts.items()), in_window=in_window, late=late,
+                    lapsed=lapsed, extended=extended)
+
+
+# -- notices -----------------------------------------------------------------------------------
+
+def due_notices(certificate: Certificate, today: date, filed: bool) -> list[NoticeKind]:
+    """The notices due today, most important first; the daily job sends the first one not
+    yet sent. The window notice comes first of all; each reminder belongs to its own band of
+    days (so a job that missed days catches up without flooding the producer), and reminders
+    stop once a re-evaluation dossier is filed."""
+    days_left = (certificate.expires_on - today).days
+    if days_left > NoticeKind.window_open.days_before or days_left < -30:
+        return []
+    due = []
+    if days_left >= 0:
+        due.append(NoticeKind.window_open)
+    if filed:
+        return due
+    if 125 < days_left <= 150:
+        due.append(NoticeKind.reminder_150)
+    elif 30 < days_left <= 125:
+        due.append(NoticeKind.reminder_125)
+    elif 0 <= days_left <= 30:
+        due.append(NoticeKind.reminder_30)
+    elif days_left < 0:
+        due.append(NoticeKind.expired)
+    return due
+
+
+NOTICE_TEXT = {
+    NoticeKind.window_open: (
+        "Giấy chứng nhận OCOP số %(n)s (%(p)s) hết hiệu lực ngày %(d)s. Đã đến thời hạn nộp "
+        "hồ sơ đánh giá lại (từ 180 đến 120 ngày trước khi hết hiệu lực)."),
+    NoticeKind.reminder_150: (
+        "Nhắc nộp hồ sơ đánh giá lại: giấy chứng nhận số %(n)s (%(p)s) hết hiệu lực ngày %(d)s."),
+    NoticeKind.reminder_125: (
+        "Nhắc lần cuối: hồ sơ đánh giá lại cho sản phẩm %(p)s (giấy chứng nhận %(n)s) cần nộp "
+        "trước mốc 120 ngày trước ngày %(d)s."),
+    NoticeKind.reminder_30: (
+        "Giấy chứng nhận OCOP số %(n)s (%(p)s) sẽ hết hiệu lực ngày %(d)s, sau 30 ngày nữa."),
+    NoticeKind.expired: (
+        "Giấy chứng nhận OCOP số %(n)s (%(p)s) đã hết hiệu lực từ ngày %(d)s. Sản phẩm không "
+        "còn được sử dụng biểu trưng OCOP cho đến khi được đánh giá, công nhận lại."),
+}
+
+
+def send_notice(certificate: Certificate, kind: NoticeKind, *, today: date) -> bool:
+    """Record and send one notice, exactly once: the notice row is inserted first under a
+    unique constraint; whoever loses the race (another job, another process) sends nothing.
+    E-mails go out after the commit (notifications outbox)."""
+    from ..notifications.services import notify
+
+    users = db.session.scalars(db.select(User).filter_by(
+        producer_id=certificate.producer_id, is_active_account=True)).all()
+    subject = str(kind.label)
+    body = _(NOTICE_TEXT[kind], n=certificate.number, p=certificate.product_name,
+             d=certificate.expires_on.strftime("%d/%m/%Y"))
+    try:
+        with db.session.begin_nested():
+            notice = ReevaluationNotice(
+                certificate_id=certificate.id, kind=kind, due_on=today,
+                recipients=[{"user": u.id, "email": u.email} for u in users],
+                channels=["in_app"] + (["email"] if any(u.email for u in users) else []))
+            db.session.add(notice)
+            db.session.flush()
+    except IntegrityError:
+        return False
+    notify(users, kind="reevaluation", subject=subject, body=body, link="/certificates/mine")
+    return True
+
+
+# -- the transition rule -------------------------------------------------------------------
+
+def apply_transition_rule(today: date) -> int:
+    """Keep valid, until the decision and at most ``grace_days`` past expiry, a certificate
+    whose re-evaluation dossier was filed before it expired."""
+    filed_dossiers = db.session.scalars(db.select(Dossier).where(
+        Dossier.kind == DossierKind.reevaluation, Dossier.status.in_(FILED[:-1]),
+        Dossier.previous_certificate_id.is_not(None))).all()
+    changed = 0
+    for dossier in filed_dossiers:
+        certificate = db.session.get(Certificate, dossier.previous_certificate_id)
+        if certificate is None or certificate.revoked_at or certificate.superseded_by_id:
+            continue
+        if dossier.submitted_at.date() > certificate.expires_on:
+            continue  # filed too late: the rule does not apply
+        limit = certificate.expires_on + timedelta(days=grace_days())
+        if certificate.extended_until != limit and today >= certificate.expires_on - timedelta(
+                days=1):
+            certificate.extended_until = limit
+            audit.record(certificate, "extended", actor=None, new=limit.isoformat(),
+                         note=_("Đang đánh giá lại (hồ sơ #%(d)s)", d=dossier.id))
+            changed += 1
+    return changed
+
+
+def end_extension_on_failure(certificate: Certificate, *, on: date, actor) -> None:
+    """A re-evaluation that fails 3★: the old certificate ends at its expiry (or today if
+    already past it): no new certificate is issued."""
+    if certificate.extended_until is not None:
+        certificate.extended_until = max(certificate.expires_on, min(
+            certificate.extended_until, on))
+        audit.record(certificate, "extension_ended", actor=actor, new=on.isoformat())
+
+
+# -- the daily job -------------------------------------------------------------------------------
+
+@dataclass
+class DailyReport:
+    notices_sent: int = 0
+    notices_skipped: int = 0
+    extended: int = 0
+    late_dossiers: int = 0
+
+
+def run_daily(today: date | None = None) -> DailyReport:
+    """Update statuses (transition rule), send due notices, flag late dossiers. Safe to run
+    twice, or in two processes at once: each notice is a unique row inserted before sending,
+    and each step commits on its own."""
+    today = today or date.today()
+    report = DailyReport()
+    report.extended = apply_transition_rule(today)
+    db.session.commit()
+    horizon = today + timedelta(days=window_days())
+    certificates = db.session.scalars(db.select(Certificate).where(
+        _live(), Certificate.expires_on <= horizon,
+        Certificate.expires_on >= today - timedelta(days=31))).all()
+    filed = filed_dossiers(certificates)
+    sent = list(db.session.scalars(db.select(ReevaluationNotice).where(
+        ReevaluationNotice.certificate_id.in_([c.id for c in certificates])))) \
+        if certificates else []
+    sent_before = {(n.certificate_id, n.kind) for n in sent}
+    told_today = {n.certificate_id for n in sent if n.due_on == today}
+    for certificate in certificates:
+        pending = [k for k in due_notices(certificate, today, certificate.id in filed)
+                   if (certificate.id, k) not in sent_before]
+        if not pending or certificate.id in told_today:
+            continue
+        # One notice a certificate a day: the most important one still unsent.
+        if send_notice(certificate, pending[0], today=today):
+            report.notices_sent += 1
+        else:
+            report.notices_skipped += 1
+        db.session.commit()
+    report.late_dossiers = flag_late_dossiers(today)
+    db.session.commit()
+    return report
+
+
+def flag_late_dossiers(today: date) -> int:
+    """Tell the commune officers, once per dossier, that a dossier passed its deadline."""
+    from ..notifications.models import Notification
+    from ..notifications.services import notify
+    from ..accounts.roles import Role
+
+    late = db.session.scalars(db.select(Dossier).where(
+        Dossier.status == DossierStatus.submitted, Dossier.commune_deadline < today)).all()
+    flagged = 0
+    for dossier in late:
+        link = f"/dossiers/{dossier.id}"
+        officers = db.session.scalars(db.select(User).filter_by(
+            role=Role.commune, commune_code=dossier.commune_code, is_active_account=True)).all()
+        already = db.session.scalar(db.select(Notification.id).filter_by(
+            kind="dossier_late", link=link))
+        if already is not None or not officers:
+            continue
+        notify(officers, kind="dossier_late", subject=_("Hồ sơ quá hạn kiểm tra cấp xã"),
+               body=_("Hồ sơ #%(id)s — %(p)s: hạn xử lý %(d)s đã qua.", id=dossier.id,
+                      p=dossier.product.name, d=dossier.commune_deadline.strftime("%d/%m/%Y")),
+               link=link)
+        flagged += 1
+    return flagged
+
+
+# -- plans -----------------------------------------------------------------------------------
+
+def create_plan(*, province_code: str, name: str, period_from: date, period_to: date,
+                note: str = "", actor) -> ReevaluationPlan:
+    """A province's plan for a period: it pulls in every live certificate expiring then."""
+    from ..certificates.models import AuthorityLevel
+
+    if not can_act_for(actor, AuthorityLevel.province, province_code):
+        raise NotAllowed(_("Bạn không thể lập kế hoạch cho tỉnh này."))
+    if period_to < period_from:
+        raise ReevaluationError(_("Ngày kết thúc phải sau ngày bắt đầu."), code="period_order")
+    plan = ReevaluationPlan(province_code=province_code, name=name.strip(),
+                            period_from=period_from, period_to=period_to,
+                            note=(note or "").strip(), created_by_id=actor.id)
+    db.session.add(plan)
+    db.session.flush()
+    refresh_plan(plan)
+    audit.record(plan, "created", actor=actor, data={"entries": len(plan.entries)})
+    return plan
+
+
+def refresh_plan(plan: ReevaluationPlan) -> int:
+    """Add certificates that entered the period since (idempotent)."""
+    have = {e.certificate_id for e in plan.entries}
+    rows = db.session.scalars(db.select(Certificate).where(
+        _live(), Certificate.province_code == plan.province_code,
+        Certificate.expires_on >= plan.period_from,
+        Certificate.expires_on <= plan.period_to).order_by(Certificate.expires_on)).all()
+    added = 0
+    for certificate in rows:
+        if certificate.id not in have:
+            plan.entries.append(PlanEntry(certificate_id=certificate.id))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def assign_round(entry: PlanEntry, round_, *, actor) -> None:
+    from ..certificates.models import AuthorityLevel
+
+    if not can_act_for(actor, AuthorityLevel.province, entry.plan.province_code):
+        raise NotAllowed(_("Bạn không quản lý kế hoạch này."))
+    if round_ is not None and round_.council.province_code != entry.plan.province_code:
+        raise NotAllowed(_("Đợt đánh giá không thuộc tỉnh của kế hoạch."))
+    entry.round_id = round_.id if round_ else None
+    db.session.flush()
+
+
+def entry_stage(entry: PlanEntry, today: date | None = None) -> str:
+    """Where a planned certificate stands: notified → dossier filed → in a round →
+    evaluated → recognised again (new certificate) / lapsed."""
+    certificate = entry.certificate
+    if certificate.superseded_by_id:
+        return "recognised"
+    dossier = reevaluation_dossier(certificate)
+    if dossier is not None:
+        return {DossierStatus.in_round: "in_round",
+                DossierStatus.evaluated: "evaluated"}.get(dossier.status, "filed")
+    if certificate.status_on(today).value == "expired":
+        return "lapsed"
+    return "waiting"
+
+
+STAGE_LABELS = {
+    "waiting": _l("Chưa nộp hồ sơ"), "filed": _l("Đã nộp hồ sơ"),
+    "in_round": _l("Đang đánh giá"), "evaluated": _l("Đã có kết quả"),
+    "recognised": _l("Đã công nhận lại"), "lapsed": _l("Hết hiệu lực"),
+}
+
+
+# -- inspections ---------------------------------------------------------------------------
+
+def schedule_inspection(certificate: Certificate, *, kind: InspectionKind, on: date,
+                        inspector: str, actor) -> Inspection:
+    if not certificate.can_manage(actor):
+        raise NotAllowed(_("Giấy chứng nhận không thuộc thẩm quyền của bạn."))
+    inspection = Inspection(certificate_id=certificate.id, kind=kind, scheduled_on=on,
+                            inspector=inspector.strip(), created_by_id=actor.id)
+    db.session.add(inspection)
+    db.session.flush()
+    audit.record(inspection, "scheduled", actor=actor)
+    return inspection
+
+
+def record_findings(inspection: Inspection, *, done_on: date, findings: str,
+                    outcome: InspectionOutcome, proposed_ground: str | None = None,
+                    file_storage=None, actor) -> None:
+    from ..certificates.models import RevocationGround
+    from ..files.services import store_upload
+
+    if not inspection.certificate.can_manage(actor):
+        raise NotAllowed(_("Giấy chứng nhận không thuộc thẩm quyền của bạn."))
+    if not findings.strip():
+        raise ReevaluationError(_("Vui lòng ghi kết quả kiểm tra."), code="findings_required")
+    if outcome == InspectionOutcome.violation:
+        try:
+            RevocationGround(proposed_ground or "")
+        except ValueError:
+            raise ReevaluationError(_("Vui lòng chọn căn cứ đề xuất thu hồi."),
+                                    code="ground_required") from None
+    else:
+        proposed_ground = None
+    if file_storage is not None and getattr(file_storage, "filename", ""):
+        inspection.evidence_file_id = store_upload(file_storage, actor=actor).id
+    inspection.done_on = done_on
+    inspection.findings = findings.strip()
+    inspection.outcome = outcome
+    inspection.proposed_ground = proposed_ground
+    audit.record(inspection, "findings", actor=actor, new=outcome)
+    db.session.flush()
+
+
+def proposed_revocations(province_code: str | None) -> list[Inspection]:
+    stmt = db.select(Inspection).join(Certificate).where(
+        Inspection.outcome == InspectionOutcome.violation, Certificate.revoked_at.is_(None))
+    if province_code:
+        stmt = stmt.where(Certificate.province_code == province_code)
+    return list(db.session.scalars(stmt))
+
+
+
+
+# -- read helpers for the pages (lists, filters, load) -------------------------------------------
+
+def filed_dossiers(certificates: list[Certificate]) -> dict[int, Dossier]:
+    """Certificate id → the latest re-evaluation (or upgrade) dossier of its product filed
+    since the certificate was issued, in one query. The dossier that led to the certificate
+    itself was filed before its issue, so it never counts."""
+    product_ids = {c.product_id for c in certificates}
+    if not product_ids:
+        return {}
+    latest: dict[int, Dossier] = {}
+    for dossier in db.session.scalars(
+            db.select(Dossier).where(
+                Dossier.product_id.in_(product_ids),
+                Dossier.kind.in_([DossierKind.reevaluation, DossierKind.upgrade]),
+                Dossier.status.in_(FILED), Dossier.submitted_at.is_not(None))
+            .order_by(Dossier.id)):
+        latest[dossier.product_id] = dossier  # ascending ids: the newest wins
+    return {c.id: latest[c.product_id] for c in certificates if c.product_id in latest
+            and latest[c.product_id].submitted_at.date() >= c.issued_on}
+
+
+def notices_for(certificates: list[Certificate]) -> dict[int, list[ReevaluationNotice]]:
+    """The notices sent for each certificate, oldest first: the province's proof that the
+    producer was told."""
+    ids = [c.id for c in certificates]
+    out: dict[int, list[ReevaluationNotice]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    for notice in db.session.scalars(
+            db.select(ReevaluationNotice).where(ReevaluationNotice.certificate_id.in_(ids))
+            .order_by(ReevaluationNotice.sent_at, ReevaluationNotice.id)):
+        out[notice.certificate_id].append(notice)
+    return out
+
+
+def pipeline_communes(province_code: str) -> list[tuple[str, str]]:
+    """(code, name) of the province's communes that have live certificates (filter options)."""
+    from ..geo.models import Commune
+    from ..text import vn_sort_key
+
+    rows = db.session.execute(
+        db.select(Commune.code, Commune.name).join(
+            Certificate, Certificate.commune_code == Commune.code)
+        .where(_live(), Certificate.province_code == province_code).distinct()).all()
+    return sorted(((code, name) for code, name in rows), key=lambda r: vn_sort_key(r[1]))
+
+
+def pipeline_sets(*, province_code: str | None,
+                  commune_code: str | None = None) -> list[tuple[int, str]]:
+    """(set number, name as certified) of the product sets with live certificates."""
+    from sqlalchemy import func
+
+    stmt = db.select(Certificate.set_no, func.min(Certificate.product_set_name)).where(_live())
+    if province_code:
+        stmt = stmt.where(Certificate.province_code == province_code)
+    if commune_code:
+        stmt = stmt.where(Certificate.commune_code == commune_code)
+    return [(n, name) for n, name in db.session.execute(
+        stmt.group_by(Certificate.set_no).order_by(Certificate.set_no))]
+
+
+ASSIGNABLE_ROUND_STATES = ("planned", "open", "scoring")
+
+
+def assignable_rounds(province_code: str) -> list:
+    """The rounds of the province's councils a plan entry may be put in: those not yet
+    closed (planned, open, scoring)."""
+    from ..councils.models import Council, CouncilLevel, Round, RoundState
+
+    return list(db.session.scalars(
+        db.select(Round).join(Council).where(
+            Council.level == CouncilLevel.province, Council.province_code == province_code,
+            Round.state.in_([RoundState(s) for s in ASSIGNABLE_ROUND_STATES]))
+        .order_by(Round.finish_by, Round.id)))
+
+
+@dataclass
+class PlanLoad:
+    stages: dict[int, str]                        # entry id → stage code (STAGE_LABELS)
+    by_stage: list[tuple[str, int]]
+    by_set: list[tuple[int, str, int, int]]       # set no, set name, entries, not in a round
+    by_round: list[tuple[object | None, int]]     # (Round, entries); None: not in a round
+
+
+def plan_load(plan: ReevaluationPlan, today: date | None = None) -> PlanLoad:
+    """Where the plan's entries stand, and the load they put on each product set and on each
+    council round."""
+    stages = {e.id: entry_stage(e, today) for e in plan.entries}
+    by_stage = [(s, n) for s in STAGE_LABELS
+                if (n := sum(1 for v in stages.values() if v == s))]
+    sets: dict[int, list] = {}
+    rounds: dict[int | None, list] = {}
+    for entry in plan.entries:
+        c = entry.certificate
+        row = sets.setdefault(c.set_no, [c.set_no, c.product_set_name, 0, 0])
+        row[2] += 1
+        row[3] += entry.round_id is None
+        slot = rounds.setdefault(entry.round_id, [entry.round, 0])
+        slot[1] += 1
+    by_round = sorted((tuple(v) for k, v in rounds.items() if k is not None),
+                      key=lambda r: (r[0].finish_by, r[0].id))
+    if None in rounds:
+        by_round.append((None, rounds[None][1]))
+    return PlanLoad(stages=stages, by_stage=by_stage,
+                    by_set=[tuple(sets[k]) for k in sorted(sets)], by_round=by_round)
+
+
+def inspections_in(province_code: str | None) -> list[Inspection]:
+    """The inspections of a province's (or the nation's) certificates: violations first,
+    then those still scheduled (soonest first), then the others done (latest first)."""
+    stmt = db.select(Inspection).join(Certificate)
+    if province_code:
+        stmt = stmt.where(Certificate.province_code == province_code)
+    rows = list(db.session.scalars(stmt))
+
+    def key(i: Inspection):
+        if i.outcome == InspectionOutcome.violation:
+            return (0, -i.done_on.toordinal(), -i.id)
+        if i.done_on is None:
+            return (1, i.scheduled_on.toordinal(), i.id)
+        return (2, -i.done_on.toordinal(), -i.id)
+
+    return sorted(rows, key=key)
