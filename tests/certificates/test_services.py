@@ -59,25 +59,6 @@ def test_province_cannot_recognise_five_stars_and_ministry_only_central(db):
                                  signer_title="B", actor=office)
 
 
-def test_a_new_certificate_supersedes_the_old_one(db):
-    from ocop_rating.councils import services as councils  # noqa: F401
-
-    old, office = issued_certificate(star=3)
-    # the same product recognised again (an upgrade): a second decision on a new evaluation
-    from tests.factories import make_council
-    evaluation, _ = concluded_evaluation(star=4)
-    evaluation.dossier.product_id = old.product_id  # same product, re-evaluated
-    db.session.flush()
-    decision = services.create_decision(
-        kind=DecisionKind.recognition, level=AuthorityLevel.province, province_code="22",
-        number="99/QĐ-UBND", decided_on=date(2027, 1, 10), signer_name="A", signer_title="B",
-        actor=office)
-    services.add_item(decision, evaluation, actor=office)
-    [new] = services.issue_decision(decision, actor=office)
-    assert old.superseded_by_id == new.id
-    assert old.status == CertificateStatus.superseded and new.status == CertificateStatus.valid
-
-
 def test_revocation_in_bulk_within_jurisdiction(db):
     a, office = issued_certificate(star=3)
     b, _ = issued_certificate(star=4)
