@@ -44,10 +44,12 @@ def _finish_config(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n, nav
+    from . import (
+        i18n,
+        models,  # noqa: F401  (the whole schema, for Alembic)
+        nav,
+    )
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
-
-    from . import models  # noqa: F401  (the whole schema, for Alembic)
 
     db.init_app(app)
     # Batch mode lets Alembic alter SQLite tables by copy-and-move.
@@ -63,8 +65,18 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (accounts, certificates, councils, dossiers, geo, home, notifications,
-                   producers, products, sheets)
+    from . import (
+        accounts,
+        certificates,
+        councils,
+        dossiers,
+        geo,
+        home,
+        notifications,
+        producers,
+        products,
+        sheets,
+    )
 
     app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)

@@ -49,8 +49,8 @@ def make_producer(*, commune_code: str = VAN_DON, province_code: str | None = No
                   approved: bool = True, name: str | None = None, kind=None,
                   registration_number: str | None = None, approver=None, **facts):
     """A producer entity with its account (username returned on the user)."""
-    from ocop_rating.geo.models import Commune
     from ocop_rating.db import db
+    from ocop_rating.geo.models import Commune
     from ocop_rating.producers import services as producers
     from ocop_rating.producers.models import Gender, ProducerKind
 
@@ -125,10 +125,10 @@ def make_council(*, province_code: str = QUANG_NINH, members: int = 4, level=Non
 
 def accepted_dossier(*, commune_code: str = VAN_DON, set_no: int = 1):
     """A dossier accepted by the province, ready to go into a round."""
+    from ocop_rating.db import db
     from ocop_rating.dossiers import services as dossiers
     from ocop_rating.dossiers.checklist import LOCAL_ITEMS, checklist_for
     from ocop_rating.geo.models import Commune
-    from ocop_rating.db import db
 
     producer, owner = make_producer(commune_code=commune_code)
     product = make_product(producer, owner, set_no=set_no)

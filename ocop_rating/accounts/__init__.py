@@ -3,11 +3,10 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from . import views  # noqa: E402,F401
-
 from flask_babel import lazy_gettext as _l  # noqa: E402
 
 from .. import nav  # noqa: E402
+from . import views  # noqa: E402,F401
 from .permissions import Permission, has_permission  # noqa: E402
 
 nav.register("accounts.users", _l("Người dùng"),

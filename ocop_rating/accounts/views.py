@@ -11,8 +11,13 @@ from ..urls import safe_next
 from . import bp, services
 from .forms import ChangePasswordForm, LoginForm, UserCreateForm, UserFilterForm
 from .models import User
-from .permissions import (Permission, can_manage_user, manageable_roles, permission_required,
-                          user_scope_filter)
+from .permissions import (
+    Permission,
+    can_manage_user,
+    manageable_roles,
+    permission_required,
+    user_scope_filter,
+)
 from .roles import NATIONAL_ROLES, Role
 
 

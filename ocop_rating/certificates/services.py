@@ -18,9 +18,18 @@ from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
 from ..rulebook import get_rulebook
 from ..text import fold
-from .models import (AuthorityLevel, Certificate, CertificateCounter, CertificateStatus,
-                     Decision, DecisionItem, DecisionKind, DecisionStatus, RevocationGround,
-                     can_act_for)
+from .models import (
+    AuthorityLevel,
+    Certificate,
+    CertificateCounter,
+    CertificateStatus,
+    Decision,
+    DecisionItem,
+    DecisionKind,
+    DecisionStatus,
+    RevocationGround,
+    can_act_for,
+)
 
 MINISTRY_KEY = "BO"
 

@@ -11,8 +11,15 @@ from ..forms import ConfirmForm, attach_error
 from ..text import fold
 from . import bp, services
 from .forms import DecisionForm, RevokeForm
-from .models import (AuthorityLevel, Certificate, CertificateStatus, Decision, DecisionItem,
-                     DecisionKind, RevocationGround)
+from .models import (
+    AuthorityLevel,
+    Certificate,
+    CertificateStatus,
+    Decision,
+    DecisionItem,
+    DecisionKind,
+    RevocationGround,
+)
 
 OFFICES = {Role.admin, Role.ministry, Role.province, Role.commune}
 

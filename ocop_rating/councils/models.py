@@ -8,8 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.permissions import in_jurisdiction

@@ -22,13 +22,36 @@ from ..dossiers.models import Dossier
 from ..dossiers.states import DossierStatus
 from ..dossiers.states import transition as dossier_transition
 from ..errors import NotAllowed, OcopError
-from ..rulebook import (CouncilResult, InvalidCouncilRules, MemberResult, RulebookError,
-                        SheetResult, aggregate, get_rulebook, score_sheet)
+from ..rulebook import (
+    CouncilResult,
+    InvalidCouncilRules,
+    MemberResult,
+    RulebookError,
+    SheetResult,
+    aggregate,
+    get_rulebook,
+    score_sheet,
+)
 from .calendar import legal_rounds
-from .models import (AdvisoryMember, Conflict, ConflictStatus, Council, CouncilLevel,
-                     CouncilMember, DecisionMode, Evaluation, EvaluationStatus, Exclusion,
-                     LabTest, MemberRole, Round, RoundState, ScoreEntry, ScoreSheet,
-                     SheetStatus)
+from .models import (
+    AdvisoryMember,
+    Conflict,
+    ConflictStatus,
+    Council,
+    CouncilLevel,
+    CouncilMember,
+    DecisionMode,
+    Evaluation,
+    EvaluationStatus,
+    Exclusion,
+    LabTest,
+    MemberRole,
+    Round,
+    RoundState,
+    ScoreEntry,
+    ScoreSheet,
+    SheetStatus,
+)
 from .states import transition as round_transition
 
 FIVE_STAR_THRESHOLD = Decimal(90)

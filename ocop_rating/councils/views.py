@@ -6,19 +6,40 @@ from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..accounts.roles import NATIONAL_ROLES, Role
+from ..actions import perform
 from ..db import begin_write, db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
-from ..geo.forms import fill_unit_choices
 from ..geo.services import communes_of, provinces_sorted
 from ..rulebook import CouncilRules
 from . import bp, services
-from .forms import (AdvisorForm, ConcludeForm, CouncilForm, LabResultForm, LabTestForm,
-                    MemberForm, ReasonForm, ReviewForm, RoundForm, RulesForm)
+from .forms import (
+    AdvisorForm,
+    ConcludeForm,
+    CouncilForm,
+    LabResultForm,
+    LabTestForm,
+    MemberForm,
+    ReasonForm,
+    ReviewForm,
+    RoundForm,
+    RulesForm,
+)
+from .models import (
+    Conflict,
+    Council,
+    CouncilLevel,
+    CouncilMember,
+    DecisionMode,
+    Evaluation,
+    LabTest,
+    MemberRole,
+    Round,
+    RoundState,
+    ScoreSheet,
+    SheetStatus,
+)
 from .states import ALLOWED as ROUND_TRANSITIONS
-from .models import (Conflict, Council, CouncilLevel, CouncilMember, DecisionMode, Evaluation,
-                     EvaluationStatus, LabTest, MemberRole, Round, RoundState, ScoreSheet,
-                     SheetStatus)
 
 
 def _confirm() -> None:
@@ -323,16 +344,9 @@ def add_dossier(round_id: int):
     if not round_.council.can_manage(current_user):
         abort(403)
     _confirm()
-    ids = request.form.getlist("dossier_id", type=int)
-    try:
-        for dossier_id in ids:
-            dossier = db.get_or_404(Dossier, dossier_id)
-            services.add_to_round(round_, dossier, actor=current_user)
-    except OcopError as e:
-        _flash_error(e)
-    else:
-        db.session.commit()
-        flash(_("Đã đưa %(n)d hồ sơ vào đợt.", n=len(ids)), "success")
+    dossiers = [db.get_or_404(Dossier, i) for i in request.form.getlist("dossier_id", type=int)]
+    perform(lambda: [services.add_to_round(round_, d, actor=current_user) for d in dossiers],
+            _("Đã đưa %(n)d hồ sơ vào đợt.", n=len(dossiers)))
     return redirect(url_for("councils.round_detail", round_id=round_.id))
 
 
@@ -342,15 +356,12 @@ def move_round(round_id: int):
     round_ = _round(round_id)
     _confirm()
     try:
-        services.move_round(round_, RoundState(request.form.get("to", "")), actor=current_user,
-                            note=request.form.get("note", ""))
+        to = RoundState(request.form.get("to", ""))
     except ValueError:
         abort(400)
-    except OcopError as e:
-        _flash_error(e)
-    else:
-        db.session.commit()
-        flash(_("Đợt đánh giá: %(s)s.", s=round_.state.label), "success")
+    perform(lambda: services.move_round(round_, to, actor=current_user,
+                                        note=request.form.get("note", "")),
+            lambda _result: _("Đợt đánh giá: %(s)s.", s=round_.state.label))
     return redirect(url_for("councils.round_detail", round_id=round_.id))
 
 
@@ -362,13 +373,9 @@ def conclude_round(round_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng ghi kết luận của hội đồng."), "danger")
         return redirect(url_for("councils.round_detail", round_id=round_.id))
-    try:
-        services.conclude_round(round_, conclusion=form.proposal.data, actor=current_user)
-    except OcopError as e:
-        _flash_error(e)
-    else:
-        db.session.commit()
-        flash(_("Đã kết luận đợt đánh giá."), "success")
+    perform(lambda: services.conclude_round(round_, conclusion=form.proposal.data,
+                                            actor=current_user),
+            _("Đã kết luận đợt đánh giá."))
     return redirect(url_for("councils.round_detail", round_id=round_.id))
 
 
@@ -410,17 +417,11 @@ def save_review(evaluation_id: int):
     evaluation_ = _evaluation(evaluation_id)
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
-            services.save_review(evaluation_, notes=form.notes.data or "",
-                                 site_visit_on=form.site_visit_on.data,
-                                 site_visit_notes=form.site_visit_notes.data or "",
-                                 report=form.report.data or "",
-                                 submit_report=form.submit_report.data, actor=current_user)
-        except OcopError as e:
-            _flash_error(e)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu nhận xét của tổ tư vấn."), "success")
+        perform(lambda: services.save_review(
+            evaluation_, notes=form.notes.data or "", site_visit_on=form.site_visit_on.data,
+            site_visit_notes=form.site_visit_notes.data or "", report=form.report.data or "",
+            submit_report=form.submit_report.data, actor=current_user),
+            _("Đã lưu nhận xét của tổ tư vấn."))
     else:
         flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#review")
@@ -432,14 +433,9 @@ def request_lab_test(evaluation_id: int):
     evaluation_ = _evaluation(evaluation_id)
     form = LabTestForm()
     if form.validate_on_submit():
-        try:
-            services.request_lab_test(evaluation_, description=form.description.data,
-                                      actor=current_user)
-        except OcopError as e:
-            _flash_error(e)
-        else:
-            db.session.commit()
-            flash(_("Đã ghi yêu cầu kiểm nghiệm bổ sung."), "success")
+        perform(lambda: services.request_lab_test(
+            evaluation_, description=form.description.data, actor=current_user),
+            _("Đã ghi yêu cầu kiểm nghiệm bổ sung."))
     else:
         flash(_("Vui lòng ghi nội dung cần kiểm nghiệm."), "danger")
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#lab")
@@ -452,14 +448,9 @@ def lab_result(test_id: int):
     evaluation_ = _evaluation(test.evaluation_id)
     form = LabResultForm()
     if form.validate_on_submit():
-        try:
-            services.record_lab_result(test, result_text=form.result_text.data or "",
-                                       file_storage=form.file.data, actor=current_user)
-        except OcopError as e:
-            _flash_error(e)
-        else:
-            db.session.commit()
-            flash(_("Đã ghi kết quả kiểm nghiệm."), "success")
+        perform(lambda: services.record_lab_result(
+            test, result_text=form.result_text.data or "", file_storage=form.file.data,
+            actor=current_user), _("Đã ghi kết quả kiểm nghiệm."))
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#lab")
 
 
@@ -481,14 +472,9 @@ def supplement(evaluation_id: int):
     evaluation_ = _evaluation(evaluation_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.send_back_for_supplement(evaluation_, reason=form.reason.data,
-                                              actor=current_user)
-        except OcopError as e:
-            _flash_error(e)
-        else:
-            db.session.commit()
-            flash(_("Đã gửi yêu cầu bổ sung cho chủ thể."), "success")
+        perform(lambda: services.send_back_for_supplement(
+            evaluation_, reason=form.reason.data, actor=current_user),
+            _("Đã gửi yêu cầu bổ sung cho chủ thể."))
     else:
         flash(_("Vui lòng ghi rõ nội dung cần bổ sung."), "danger")
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
@@ -499,13 +485,8 @@ def supplement(evaluation_id: int):
 def resume(evaluation_id: int):
     evaluation_ = _evaluation(evaluation_id)
     _confirm()
-    try:
-        services.resume_after_supplement(evaluation_, actor=current_user)
-    except OcopError as e:
-        _flash_error(e)
-    else:
-        db.session.commit()
-        flash(_("Hồ sơ đã trở lại đợt đánh giá."), "success")
+    perform(lambda: services.resume_after_supplement(evaluation_, actor=current_user),
+            _("Hồ sơ đã trở lại đợt đánh giá."))
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
 
 
@@ -515,13 +496,9 @@ def declare_conflict(evaluation_id: int):
     evaluation_ = _evaluation(evaluation_id)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.declare_conflict(evaluation_, reason=form.reason.data, actor=current_user)
-        except OcopError as e:
-            _flash_error(e)
-        else:
-            db.session.commit()
-            flash(_("Đã khai báo xung đột lợi ích; chủ tịch hội đồng sẽ quyết định."), "success")
+        perform(lambda: services.declare_conflict(evaluation_, reason=form.reason.data,
+                                                  actor=current_user),
+                _("Đã khai báo xung đột lợi ích; chủ tịch hội đồng sẽ quyết định."))
     else:
         flash(_("Vui lòng ghi lý do xung đột lợi ích."), "danger")
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#conflicts")
@@ -533,14 +510,9 @@ def decide_conflict(conflict_id: int):
     conflict = db.get_or_404(Conflict, conflict_id)
     evaluation_ = _evaluation(conflict.evaluation_id)
     _confirm()
-    try:
-        services.decide_conflict(conflict, upheld=request.form.get("upheld") == "1",
-                                 actor=current_user)
-    except OcopError as e:
-        _flash_error(e)
-    else:
-        db.session.commit()
-        flash(_("Đã quyết định về xung đột lợi ích."), "success")
+    perform(lambda: services.decide_conflict(conflict, upheld=request.form.get("upheld") == "1",
+                                             actor=current_user),
+            _("Đã quyết định về xung đột lợi ích."))
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#conflicts")
 
 
@@ -552,16 +524,11 @@ def assign(evaluation_id: int, member_id: int, action: str):
     if member.council_id != evaluation_.council.id or action not in ("exclude", "include"):
         abort(404)
     _confirm()
-    try:
-        if action == "exclude":
-            services.exclude_member(evaluation_, member, reason=request.form.get("reason", ""),
-                                    actor=current_user)
-        else:
-            services.include_member(evaluation_, member, actor=current_user)
-    except OcopError as e:
-        _flash_error(e)
+    if action == "exclude":
+        perform(lambda: services.exclude_member(
+            evaluation_, member, reason=request.form.get("reason", ""), actor=current_user))
     else:
-        db.session.commit()
+        perform(lambda: services.include_member(evaluation_, member, actor=current_user))
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
 
 
@@ -570,14 +537,9 @@ def assign(evaluation_id: int, member_id: int, action: str):
 def remind(evaluation_id: int):
     evaluation_ = _evaluation(evaluation_id)
     _confirm()
-    try:
-        users = services.remind(evaluation_, actor=current_user)
-    except OcopError as e:
-        _flash_error(e)
-    else:
-        db.session.commit()
-        flash(_("Đã gửi nhắc nhở tới %(n)d thành viên chưa nộp phiếu.", n=len(users)),
-              "success")
+    perform(lambda: services.remind(evaluation_, actor=current_user),
+            lambda users: _("Đã gửi nhắc nhở tới %(n)d thành viên chưa nộp phiếu.",
+                            n=len(users)))
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
 
 
@@ -589,16 +551,11 @@ def conclude(evaluation_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng ghi kết luận, đề xuất của hội đồng."), "danger")
         return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
-    try:
-        services.conclude_evaluation(
-            evaluation_, proposal=form.proposal.data,
-            knockouts_confirmed=request.form.getlist("knockout_confirmed"),
-            knockouts_dismissed=request.form.getlist("knockout_dismissed"), actor=current_user)
-    except OcopError as e:
-        _flash_error(e)
-    else:
-        db.session.commit()
-        flash(_("Đã kết luận hồ sơ."), "success")
+    perform(lambda: services.conclude_evaluation(
+        evaluation_, proposal=form.proposal.data,
+        knockouts_confirmed=request.form.getlist("knockout_confirmed"),
+        knockouts_dismissed=request.form.getlist("knockout_dismissed"), actor=current_user),
+        _("Đã kết luận hồ sơ."))
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
 
 
@@ -612,13 +569,9 @@ def reopen(sheet_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng ghi lý do mở lại phiếu."), "danger")
     else:
-        try:
-            services.reopen_sheet(sheet, reason=form.reason.data, actor=current_user)
-        except OcopError as e:
-            _flash_error(e)
-        else:
-            db.session.commit()
-            flash(_("Đã mở lại phiếu của %(n)s.", n=sheet.member.user.full_name), "success")
+        perform(lambda: services.reopen_sheet(sheet, reason=form.reason.data,
+                                              actor=current_user),
+                _("Đã mở lại phiếu của %(n)s.", n=sheet.member.user.full_name))
     return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
 
 
@@ -727,7 +680,8 @@ def save_score(evaluation_id: int):
     member = evaluation_.council.member_for(current_user)
     sheet = _locked_sheet(evaluation_, member)
     if sheet is None:
-        return jsonify(error={"status": 403, "message": _("Bạn không có phiếu cho hồ sơ này.")}), 403
+        return jsonify(error={"status": 403,
+                              "message": _("Bạn không có phiếu cho hồ sơ này.")}), 403
     try:
         version = int(request.form.get("version", ""))
     except ValueError:

@@ -29,7 +29,9 @@ from PIL import Image
 
 from ..db import db
 from ..errors import OcopError
-from .kinds import ALL_KINDS, DEFAULT_KINDS, DOCX, IMAGE_KINDS, JPEG, PDF, PNG, XLSX, FileKind
+# Re-exported: callers take the kinds from here with store_upload.
+from .kinds import (ALL_KINDS, DEFAULT_KINDS, DOCX, IMAGE_KINDS, JPEG, PDF, PNG,  # noqa: F401
+                    XLSX, FileKind)
 from .models import StoredFile
 
 CHUNK_SIZE = 64 * 1024

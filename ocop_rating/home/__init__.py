@@ -3,10 +3,9 @@ from flask import Blueprint
 
 bp = Blueprint("home", __name__)
 
-from . import views  # noqa: E402,F401
-
 from flask_babel import lazy_gettext as _l  # noqa: E402
 
 from .. import nav  # noqa: E402
+from . import views  # noqa: E402,F401
 
 nav.register("home.index", _l("Trang chính"), lambda user: user.is_authenticated, order=0)

@@ -3,13 +3,14 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-from . import views  # noqa: E402,F401
-
 from flask_babel import lazy_gettext as _l  # noqa: E402
 from flask_login import current_user  # noqa: E402
 
 from .. import nav  # noqa: E402
-from . import services  # noqa: E402
+from . import (
+    services,  # noqa: E402
+    views,  # noqa: E402,F401
+)
 
 nav.register("notifications.index", _l("Thông báo"), lambda u: u.is_authenticated, order=80)
 

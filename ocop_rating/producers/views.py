@@ -9,8 +9,8 @@ from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
 from ..text import fold, vn_sort_key
 from . import bp, services
-from .models import Gender, Producer, ProducerKind, ProducerStatus
 from .forms import ProfileForm, RejectForm, SignUpForm
+from .models import Gender, Producer, ProducerKind, ProducerStatus
 
 OFFICER_ROLES = {Role.admin, Role.ministry, Role.province, Role.commune}
 # Which form field a service error belongs beside.

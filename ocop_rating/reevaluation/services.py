@@ -24,8 +24,15 @@ from ..db import db
 from ..dossiers.models import Dossier, DossierKind
 from ..dossiers.states import DossierStatus
 from ..errors import NotAllowed, OcopError
-from .models import (Inspection, InspectionKind, InspectionOutcome, NoticeKind, PlanEntry,
-                     ReevaluationNotice, ReevaluationPlan)
+from .models import (
+    Inspection,
+    InspectionKind,
+    InspectionOutcome,
+    NoticeKind,
+    PlanEntry,
+    ReevaluationNotice,
+    ReevaluationPlan,
+)
 
 FILED = (DossierStatus.submitted, DossierStatus.returned_by_commune, DossierStatus.forwarded,
          DossierStatus.returned_by_province, DossierStatus.accepted, DossierStatus.in_round,
@@ -258,9 +265,9 @@ def run_daily(today: date | None = None) -> DailyReport:
 
 def flag_late_dossiers(today: date) -> int:
     """Tell the commune officers, once per dossier, that a dossier passed its deadline."""
+    from ..accounts.roles import Role
     from ..notifications.models import Notification
     from ..notifications.services import notify
-    from ..accounts.roles import Role
 
     late = db.session.scalars(db.select(Dossier).where(
         Dossier.status == DossierStatus.submitted, Dossier.commune_deadline < today)).all()

@@ -4,8 +4,13 @@ from ocop_rating.accounts.models import User
 from ocop_rating.accounts.roles import Role
 from ocop_rating.certificates.models import Certificate, CertificateStatus, Decision
 from tests.conftest import committed, form_post
-from tests.factories import (DEFAULT_PASSWORD, LAM_DONG, concluded_evaluation,
-                             issued_certificate, make_user)
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    LAM_DONG,
+    concluded_evaluation,
+    issued_certificate,
+    make_user,
+)
 
 
 def logged_in(app, user):

@@ -4,10 +4,15 @@ import pytest
 
 from ocop_rating.accounts.roles import Role
 from ocop_rating.certificates import services
-from ocop_rating.certificates.models import (AuthorityLevel, Certificate, CertificateStatus,
-                                             DecisionKind, RevocationGround)
+from ocop_rating.certificates.models import (
+    AuthorityLevel,
+    Certificate,
+    CertificateStatus,
+    DecisionKind,
+    RevocationGround,
+)
 from ocop_rating.errors import NotAllowed
-from tests.factories import (LAM_DONG, concluded_evaluation, issued_certificate, make_user)
+from tests.factories import LAM_DONG, concluded_evaluation, issued_certificate, make_user
 
 
 def test_issue_makes_a_certificate_for_36_months(db):

@@ -7,12 +7,25 @@ import pytest
 from ocop_rating.accounts.roles import Role
 from ocop_rating.councils import services
 from ocop_rating.councils.calendar import legal_rounds
-from ocop_rating.councils.models import (ConflictStatus, CouncilLevel, EvaluationStatus,
-                                         MemberRole, RoundState, SheetStatus)
+from ocop_rating.councils.models import (
+    ConflictStatus,
+    CouncilLevel,
+    EvaluationStatus,
+    MemberRole,
+    RoundState,
+    SheetStatus,
+)
 from ocop_rating.dossiers.states import DossierStatus
 from ocop_rating.errors import InvalidTransition, NotAllowed
-from tests.factories import (LAM_DONG, QUANG_NINH, VAN_DON, accepted_dossier, make_council,
-                             make_user, score_all)
+from tests.factories import (
+    LAM_DONG,
+    QUANG_NINH,
+    VAN_DON,
+    accepted_dossier,
+    make_council,
+    make_user,
+    score_all,
+)
 
 
 def start_scoring(council, office, dossier):

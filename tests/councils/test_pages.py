@@ -7,8 +7,14 @@ from ocop_rating.accounts.roles import Role
 from ocop_rating.councils import services
 from ocop_rating.councils.models import RoundState, ScoreSheet, SheetStatus
 from tests.conftest import committed, csrf_from, form_post
-from tests.factories import (DEFAULT_PASSWORD, LAM_DONG, accepted_dossier, make_council,
-                             make_user, score_all)
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    LAM_DONG,
+    accepted_dossier,
+    make_council,
+    make_user,
+    score_all,
+)
 
 
 @pytest.fixture()

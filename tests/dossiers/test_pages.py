@@ -8,9 +8,19 @@ from ocop_rating.dossiers import services
 from ocop_rating.dossiers.models import Dossier
 from ocop_rating.dossiers.states import DossierStatus
 from tests.conftest import committed, form_post
-from tests.factories import (DEFAULT_PASSWORD, HA_LONG, LAM_DONG, QUANG_NINH, VAN_DON,
-                             complete_dossier, make_dossier, make_producer, make_product,
-                             make_user, pdf_upload)
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    HA_LONG,
+    LAM_DONG,
+    QUANG_NINH,
+    VAN_DON,
+    complete_dossier,
+    make_dossier,
+    make_producer,
+    make_product,
+    make_user,
+    pdf_upload,
+)
 
 
 @pytest.fixture()

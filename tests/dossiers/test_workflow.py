@@ -13,8 +13,19 @@ from ocop_rating.dossiers.models import Dossier
 from ocop_rating.dossiers.states import ALLOWED, DossierStatus
 from ocop_rating.errors import InvalidTransition, NotAllowed
 from tests.conftest import committed, form_post
-from tests.factories import (DI_LINH, HA_LONG, LAM_DONG, QUANG_NINH, VAN_DON, complete_dossier,
-                             make_dossier, make_producer, make_product, make_user, pdf_upload)
+from tests.factories import (
+    DI_LINH,
+    HA_LONG,
+    LAM_DONG,
+    QUANG_NINH,
+    VAN_DON,
+    complete_dossier,
+    make_dossier,
+    make_producer,
+    make_product,
+    make_user,
+    pdf_upload,
+)
 
 S = DossierStatus
 

@@ -1,9 +1,17 @@
 from ocop_rating.accounts.models import User
+from ocop_rating.accounts.roles import Role
 from ocop_rating.producers.models import Producer, ProducerStatus
 from tests.conftest import committed, form_post
-from tests.factories import (DEFAULT_PASSWORD, DI_LINH, HA_LONG, LAM_DONG, QUANG_NINH, VAN_DON,
-                             make_producer, make_user)
-from ocop_rating.accounts.roles import Role
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    DI_LINH,
+    HA_LONG,
+    LAM_DONG,
+    QUANG_NINH,
+    VAN_DON,
+    make_producer,
+    make_user,
+)
 
 
 def signup_form(**overrides):

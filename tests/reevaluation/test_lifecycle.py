@@ -11,8 +11,12 @@ import time_machine
 from ocop_rating.accounts.models import User
 from ocop_rating.accounts.roles import Role
 from ocop_rating.certificates import services as certificates
-from ocop_rating.certificates.models import (AuthorityLevel, Certificate, CertificateStatus,
-                                             DecisionKind)
+from ocop_rating.certificates.models import (
+    AuthorityLevel,
+    Certificate,
+    CertificateStatus,
+    DecisionKind,
+)
 from ocop_rating.councils import services as councils
 from ocop_rating.councils.models import DecisionMode, RoundState
 from ocop_rating.dossiers import services as dossiers

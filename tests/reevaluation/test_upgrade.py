@@ -5,8 +5,7 @@ from datetime import date
 from ocop_rating.accounts.models import User
 from ocop_rating.accounts.roles import Role
 from ocop_rating.certificates import services as certificates
-from ocop_rating.certificates.models import (AuthorityLevel, CertificateStatus,
-                                             DecisionKind)
+from ocop_rating.certificates.models import AuthorityLevel, CertificateStatus, DecisionKind
 from ocop_rating.councils import services as councils
 from ocop_rating.councils.models import RoundState
 from ocop_rating.dossiers import services as dossiers
