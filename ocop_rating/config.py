@@ -45,4 +45,7 @@ class Defaults:
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
     PASSWORD_MIN_LENGTH = 8
+    # After this many wrong passwords in LOGIN_LOCK_MINUTES, the account's logins pause.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
     ITEMS_PER_PAGE = 50

@@ -42,7 +42,13 @@ def authenticate(username: str, password: str) -> User:
 
         check_password_hash(_DUMMY_HASH, password or "")
         raise AuthError(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+    minutes = current_app.config.get("LOGIN_LOCK_MINUTES", 15)
+    if recent_failures(user, minutes) >= current_app.config.get("LOGIN_MAX_FAILURES", 5):
+        # Slows password guessing; the record of attempts is shared by every server process.
+        raise AuthError(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(m)d phút.",
+                          m=minutes), code="too_many_failures")
     if not user.check_password(password or ""):
+        audit.record(user, "login_failed", actor=None)
         raise AuthError(_("Tên đăng nhập hoặc mật khẩu không đúng."))
     if not user.is_active_account:
         producer = user.producer
@@ -56,6 +62,21 @@ def authenticate(username: str, password: str) -> User:
         raise AuthError(_("Tài khoản này đã bị khóa. Vui lòng liên hệ văn phòng OCOP."),
                         code="account_disabled")
     return user
+
+
+def recent_failures(user: User, minutes: int) -> int:
+    """Failed logins of ``user`` in the last ``minutes``, since its last successful one."""
+    from datetime import timedelta
+
+    from ..audit import AuditEvent
+
+    since = utcnow() - timedelta(minutes=minutes)
+    if user.last_login_at and user.last_login_at > since:
+        since = user.last_login_at
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(AuditEvent).where(
+            AuditEvent.object_type == "users", AuditEvent.object_id == str(user.id),
+            AuditEvent.action == "login_failed", AuditEvent.at > since))
 
 
 def record_login(user: User) -> None:

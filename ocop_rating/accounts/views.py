@@ -30,6 +30,7 @@ def login():
         try:
             user = services.authenticate(form.username.data, form.password.data)
         except services.AuthError as e:
+            db.session.commit()  # keep the record of a failed attempt
             form.password.errors.append(e.message)
         else:
             services.record_login(user)
