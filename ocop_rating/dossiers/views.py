@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from .. import audit
 from ..accounts.roles import Role
+from ..actions import perform
 from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
@@ -185,15 +186,12 @@ def self_assessment(dossier_id: int):
         if not editable:
             abort(403)
         _confirm()
-        try:
+        def save():
             values, notes = _claims_from_form(request.form, sheet)
-            changed = services.save_claims(dossier, values, notes=notes, actor=current_user)
-        except OcopError as e:
-            db.session.rollback()
-            flash(e.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu phiếu tự đánh giá (%(n)d mục thay đổi).", n=len(changed)), "success")
+            return services.save_claims(dossier, values, notes=notes, actor=current_user)
+
+        perform(save, lambda changed: _("Đã lưu phiếu tự đánh giá (%(n)d mục thay đổi).",
+                                        n=len(changed)))
         return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id))
     return render_template(
         "dossiers/self_assessment.html", dossier=dossier, sheet=sheet, editable=editable,
@@ -233,15 +231,9 @@ def add_evidence(dossier_id: int):
     form = EvidenceForm()
     anchor = f"item-{form.item_code.data}" if form.item_code.data else "general"
     if form.validate_on_submit():
-        try:
-            services.add_evidence(dossier, form.file.data, item_code=form.item_code.data or None,
-                                  label=form.label.data or "", actor=current_user)
-        except OcopError as e:
-            db.session.rollback()
-            flash(e.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Đã tải lên minh chứng."), "success")
+        perform(lambda: services.add_evidence(
+            dossier, form.file.data, item_code=form.item_code.data or None,
+            label=form.label.data or "", actor=current_user), _("Đã tải lên minh chứng."))
     else:
         flash(_("Vui lòng chọn tệp minh chứng."), "danger")
     return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id) + "#" + anchor)
@@ -271,14 +263,8 @@ def remove_evidence(dossier_id: int, evidence_id: int):
     evidence = _evidence(dossier, evidence_id)
     _confirm()
     code = evidence.item_code
-    try:
-        services.remove_evidence(evidence, actor=current_user)
-    except OcopError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã xóa minh chứng."), "success")
+    perform(lambda: services.remove_evidence(evidence, actor=current_user),
+            _("Đã xóa minh chứng."))
     return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id)
                     + (f"#item-{code}" if code else "#general"))
 
@@ -290,14 +276,7 @@ def submit(dossier_id: int):
     if not dossier.can_edit(current_user):
         abort(403)
     _confirm()
-    try:
-        services.submit(dossier, actor=current_user)
-    except OcopError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã nộp hồ sơ."), "success")
+    perform(lambda: services.submit(dossier, actor=current_user), _("Đã nộp hồ sơ."))
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))
 
 
@@ -353,17 +332,10 @@ def return_dossier(dossier_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng ghi rõ lý do trả lại (ít nhất 5 ký tự)."), "danger")
         return redirect(url_for("dossiers.show", dossier_id=dossier.id))
-    try:
-        if dossier.can_check_at_commune(current_user):
-            services.return_from_commune(dossier, reason=form.reason.data, actor=current_user)
-        else:
-            services.return_from_province(dossier, reason=form.reason.data, actor=current_user)
-    except OcopError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("Đã trả lại hồ sơ cho chủ thể."), "success")
+    give_back = services.return_from_commune if dossier.can_check_at_commune(current_user) \
+        else services.return_from_province
+    perform(lambda: give_back(dossier, reason=form.reason.data, actor=current_user),
+            _("Đã trả lại hồ sơ cho chủ thể."))
     return redirect(url_for("dossiers.show", dossier_id=dossier.id))
 
 

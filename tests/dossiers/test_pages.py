@@ -192,3 +192,21 @@ def test_forms_01_02_03_download_as_pdf_with_vietnamese_text(app, client, db, lo
     form_post(other, "/login", {"username": two_producers["b"].username,
                                 "password": DEFAULT_PASSWORD})
     assert other.get(f"/dossiers/{d.id}/form-2.pdf").status_code == 403
+
+
+def test_the_plain_save_button_saves_the_whole_sheet_without_javascript(client, db, login_as,
+                                                                          two_producers):
+    d = two_producers["db"]
+    login_as(two_producers["b"])
+    page = f"/dossiers/{d.id}/self-assessment"
+    response = form_post(client, page, {"item-1.1": "1", "item-1.2": "2",
+                                        "note-1.1": "Hợp đồng thu mua"}, follow_redirects=True)
+    assert "2 mục thay đổi" in response.get_data(as_text=True)
+    committed(db)
+    claims = db.session.get(Dossier, d.id).claims_by_code()
+    assert (claims["1.1"].option_index, claims["1.2"].option_index) == (1, 2)
+    assert claims["1.1"].note == "Hợp đồng thu mua"
+    bad = form_post(client, page, {"item-1.1": "x"}, follow_redirects=True)
+    assert "lựa chọn không hợp lệ" in bad.get_data(as_text=True)
+    committed(db)
+    assert db.session.get(Dossier, d.id).claims_by_code()["1.1"].option_index == 1
