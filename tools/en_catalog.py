@@ -100,6 +100,7 @@ def main() -> int:
 
 # English for new messages, sorted; once written to the .po the .po is the reference.
 EN: dict[str, str] = {
+    'Tổng số: %(n)d hồ sơ': 'Total: %(n)d dossiers',
     'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(m)d phút.': 'Too many wrong passwords. Please try again in %(m)d minutes.',
     'Chưa nộp hồ sơ': 'No dossier filed',
     'Đã nộp hồ sơ': 'Dossier filed',

@@ -434,9 +434,10 @@ def _notify_province(dossier: Dossier, subject: str, *, actor) -> None:
 
 # -- queries ----------------------------------------------------------------------------------
 
-def visible_dossiers(user, *, status: DossierStatus | None = None,
-                     commune_code: str | None = None) -> list[Dossier]:
-    """The dossiers ``user`` may see, newest first (role and jurisdiction)."""
+def dossiers_query(user, *, status: DossierStatus | None = None,
+                   commune_code: str | None = None):
+    """The dossiers ``user`` may see (role and jurisdiction), as a query to page through;
+    None when the role sees none."""
     stmt = db.select(Dossier)
     if user.role == Role.producer:
         stmt = stmt.filter_by(producer_id=user.producer_id)
@@ -449,12 +450,35 @@ def visible_dossiers(user, *, status: DossierStatus | None = None,
     elif user.role in (Role.admin, Role.ministry):
         stmt = stmt.where(Dossier.status != DossierStatus.draft)
     else:
-        return []
+        return None
     if status is not None:
         stmt = stmt.filter_by(status=status)
     if commune_code:
         stmt = stmt.filter_by(commune_code=commune_code)
-    return list(db.session.scalars(stmt.order_by(Dossier.id.desc())))
+    return stmt
+
+
+def visible_dossiers(user, *, status: DossierStatus | None = None,
+                     commune_code: str | None = None) -> list[Dossier]:
+    """The dossiers ``user`` may see, newest first."""
+    stmt = dossiers_query(user, status=status, commune_code=commune_code)
+    return [] if stmt is None else list(db.session.scalars(stmt.order_by(Dossier.id.desc())))
+
+
+def commune_counts(user, *, status: DossierStatus | None = None) -> list[tuple[str, str, int]]:
+    """(commune code, name, number of dossiers) of what ``user`` sees, for the filter."""
+    from ..geo.models import Commune
+    from ..text import vn_sort_key
+
+    stmt = dossiers_query(user, status=status)
+    if stmt is None:
+        return []
+    sub = stmt.subquery()
+    rows = db.session.execute(
+        db.select(sub.c.commune_code, Commune.name, db.func.count())
+        .join(Commune, Commune.code == sub.c.commune_code)
+        .group_by(sub.c.commune_code, Commune.name)).all()
+    return sorted(((code, name, n) for code, name, n in rows), key=lambda r: vn_sort_key(r[1]))
 
 
 def is_late_at_commune(dossier: Dossier, today: date | None = None) -> bool:

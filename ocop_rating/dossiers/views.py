@@ -11,7 +11,6 @@ from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..products.models import Product
-from ..text import vn_sort_key
 from . import bp, services
 from .checklist import LOCAL_ITEMS, checklist_for
 from .forms import EvidenceForm, ReasonForm, RegistrationForm
@@ -63,22 +62,24 @@ def index():
     if current_user.role not in {Role.admin, Role.ministry, Role.province, Role.commune,
                                  Role.producer}:
         abort(403)
+    from sqlalchemy.orm import selectinload
+
+    from ..producers.models import Producer
+
     status = request.args.get("status") or ""
     commune = request.args.get("commune") or None
     status_enum = DossierStatus(status) if status in {s.value for s in DossierStatus} else None
-    dossiers = services.visible_dossiers(current_user, status=status_enum,
-                                         commune_code=commune)
-    today = date.today()
-    # The commune filter offers the communes that have dossiers here, with their counts.
-    counts: dict[str, list] = {}
-    for d in services.visible_dossiers(current_user, status=status_enum):
-        entry = counts.setdefault(d.commune_code, [d.producer.commune.name, 0])
-        entry[1] += 1
-    communes = sorted(((code, name, n) for code, (name, n) in counts.items()),
-                      key=lambda c: vn_sort_key(c[1]))
-    return render_template("dossiers/index.html", dossiers=dossiers, status=status,
-                           statuses=list(DossierStatus), today=today,
-                           is_late=services.is_late_at_commune, communes=communes,
+    stmt = services.dossiers_query(current_user, status=status_enum, commune_code=commune)
+    pager = db.paginate(
+        stmt.options(selectinload(Dossier.product),
+                     selectinload(Dossier.producer).selectinload(Producer.commune))
+        .order_by(Dossier.id.desc()),
+        page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    filters = {k: v for k, v in (("status", status), ("commune", commune)) if v}
+    return render_template("dossiers/index.html", dossiers=pager.items, pager=pager,
+                           filters=filters, status=status, statuses=list(DossierStatus),
+                           today=date.today(), is_late=services.is_late_at_commune,
+                           communes=services.commune_counts(current_user, status=status_enum),
                            commune=commune)
 
 

@@ -210,3 +210,17 @@ def test_the_plain_save_button_saves_the_whole_sheet_without_javascript(client, 
     assert "lựa chọn không hợp lệ" in bad.get_data(as_text=True)
     committed(db)
     assert db.session.get(Dossier, d.id).claims_by_code()["1.1"].option_index == 1
+
+
+def test_dossier_list_is_paged_and_keeps_filters(client, db, login_as):
+    producer, owner = make_producer()
+    for n in range(52):
+        make_dossier(make_product(producer, owner, name=f"Sản phẩm {n:02d}"), owner)
+    login_as(owner)
+    first = client.get("/dossiers/?status=draft").get_data(as_text=True)
+    assert first.count('href="/dossiers/') >= 50 and "Tổng số: 52 hồ sơ" in first
+    assert "/dossiers/?page=2&amp;status=draft" in first or \
+        "/dossiers/?status=draft&amp;page=2" in first
+    second = client.get("/dossiers/?status=draft&page=2").get_data(as_text=True)
+    assert "Sản phẩm 01" in second and "Sản phẩm 51" not in second
+    assert client.get("/dossiers/?page=abc").status_code == 200
