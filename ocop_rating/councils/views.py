@@ -54,6 +54,14 @@ def _council(council_id: int) -> Council:
     return council
 
 
+def _managed_council(council_id: int) -> Council:
+    """A council the current user runs (the provincial office, the ministry, admins)."""
+    council = _council(council_id)
+    if not council.can_manage(current_user):
+        abort(403)
+    return council
+
+
 def _round(round_id: int) -> Round:
     round_ = db.get_or_404(Round, round_id)
     if not round_.council.can_view(current_user):
@@ -184,9 +192,7 @@ def _rerender_show(council: Council, **forms):
 @bp.post("/<int:council_id>/members")
 @login_required
 def add_member(council_id: int):
-    council = _council(council_id)
-    if not council.can_manage(current_user):
-        abort(403)
+    council = _managed_council(council_id)
     form = _member_form(council)
     if form.validate_on_submit():
         user = _user_by_username(form)
@@ -226,9 +232,7 @@ def remove_member(council_id: int, member_id: int):
 @bp.post("/<int:council_id>/advisors")
 @login_required
 def add_advisor(council_id: int):
-    council = _council(council_id)
-    if not council.can_manage(current_user):
-        abort(403)
+    council = _managed_council(council_id)
     form = AdvisorForm(prefix="advisor")
     if form.validate_on_submit():
         user = _user_by_username(form)
@@ -249,9 +253,7 @@ def add_advisor(council_id: int):
 @bp.post("/<int:council_id>/rules")
 @login_required
 def update_rules(council_id: int):
-    council = _council(council_id)
-    if not council.can_manage(current_user):
-        abort(403)
+    council = _managed_council(council_id)
     form = _rules_form(council)
     if form.validate_on_submit():
         rules = CouncilRules.from_dict(council.rules or {}).to_dict()
@@ -276,9 +278,7 @@ def update_rules(council_id: int):
 @bp.post("/<int:council_id>/rounds/legal")
 @login_required
 def legal_rounds(council_id: int):
-    council = _council(council_id)
-    if not council.can_manage(current_user):
-        abort(403)
+    council = _managed_council(council_id)
     _confirm()
     try:
         year = int(request.form.get("year", ""))
@@ -296,9 +296,7 @@ def legal_rounds(council_id: int):
 @bp.post("/<int:council_id>/rounds")
 @login_required
 def create_round(council_id: int):
-    council = _council(council_id)
-    if not council.can_manage(current_user):
-        abort(403)
+    council = _managed_council(council_id)
     form = RoundForm(prefix="round")
     if form.validate_on_submit():
         try:
