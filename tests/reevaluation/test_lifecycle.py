@@ -1,8 +1,5 @@
 """A certificate's life with the clock moved: notices through a real SMTP server, the
 re-evaluation dossier, written opinions, supersession; and the path where nothing is filed."""
-import os
-import subprocess
-import sys
 from datetime import date, datetime, timezone
 
 import pytest
@@ -170,28 +167,3 @@ def test_transition_rule_keeps_the_old_certificate_valid_until_the_decision(db, 
     with at(date(2030, 1, 12)):
         committed(db)
         assert db.session.get(Certificate, certificate.id).status == CertificateStatus.expired
-
-
-def test_daily_job_in_two_processes_at_once_sends_each_notice_once(app, db, certified,
-                                                                    smtp_server, database_url):
-    certificate, _office, _owner = certified
-    env = dict(os.environ, OCOP_DATABASE_URL=database_url, OCOP_SECRET_KEY="x",
-               OCOP_MAIL_SERVER="127.0.0.1", OCOP_MAIL_PORT=str(app.config["MAIL_PORT"]))
-    command = [sys.executable, "-m", "flask", "--app", "ocop_rating", "ocop", "daily",
-               "--date", "2029-01-16"]
-    procs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    outputs = [p.communicate(timeout=120) for p in procs]
-    assert all(p.returncode == 0 for p in procs), outputs
-    sent = sum(int(out.split("Notices sent: ")[1].split()[0]) for out, _err in outputs)
-    assert sent == 1
-    assert notices(db, certificate) == [NoticeKind.window_open]
-    import time
-
-    subject = "[OCOP] " + str(NoticeKind.window_open.label)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not any(
-            m["Subject"] == subject for m in smtp_server.messages):
-        time.sleep(0.1)
-    time.sleep(1)  # give a duplicate, if any, the time to arrive
-    assert [m["Subject"] for m in smtp_server.messages].count(subject) == 1
