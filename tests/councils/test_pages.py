@@ -5,7 +5,9 @@ import pytest
 
 from ocop_rating.accounts.roles import Role
 from ocop_rating.councils import services
-from ocop_rating.councils.models import RoundState, ScoreSheet, SheetStatus
+from ocop_rating.councils.models import RoundState
+from ocop_rating.evaluation import services as sheets
+from ocop_rating.evaluation.models import ScoreSheet, SheetStatus
 from tests.conftest import committed, csrf_from, form_post
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -189,7 +191,7 @@ def test_one_member_two_tabs_exactly_one_write_wins_and_nothing_mixes(app, db, s
 def test_submit_racing_a_save_never_half_applies(app, db, scoring):
     eid = scoring["evaluation"].id
     user = scoring["members"][1].user
-    sheet = services.open_sheet(scoring["evaluation"], actor=user)
+    sheet = sheets.open_sheet(scoring["evaluation"], actor=user)
     score_all(sheet, user, submit=False)
     db.session.commit()
     version = sheet.version
@@ -218,7 +220,7 @@ def test_submit_racing_a_save_never_half_applies(app, db, scoring):
 def test_reminders_go_only_to_members_who_have_not_submitted(app, db, scoring, smtp_server):
     eid = scoring["evaluation"].id
     done = scoring["members"][1].user
-    score_all(services.open_sheet(scoring["evaluation"], actor=done), done)
+    score_all(sheets.open_sheet(scoring["evaluation"], actor=done), done)
     db.session.commit()
     secretary = logged_in(app, scoring["members"][1].user)  # the secretary (members[1])
     response = form_post(secretary, f"/councils/evaluations/{eid}/remind",
@@ -239,7 +241,7 @@ def test_minutes_and_score_tables_after_the_session_closes(app, db, scoring, tmp
     eid, rid = scoring["evaluation"].id, scoring["round"].id
     members = scoring["members"]
     for member in members[:3]:
-        score_all(services.open_sheet(scoring["evaluation"], actor=member.user), member.user)
+        score_all(sheets.open_sheet(scoring["evaluation"], actor=member.user), member.user)
     db.session.commit()
     chair = logged_in(app, members[0].user)
     assert chair.get(f"/councils/rounds/{rid}/minutes.pdf").status_code == 404  # still scoring

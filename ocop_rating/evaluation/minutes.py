@@ -1,13 +1,15 @@
 """The minutes (biên bản) and the compiled score table of a round: the council's records
-mapped onto the renderers' dataclasses (councils/reports.py). Printed in Vietnamese."""
+mapped onto the renderers' dataclasses (evaluation/papers.py). Printed in Vietnamese."""
 from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..councils import services as councils
+from ..councils.models import CouncilLevel, MemberRole, Round
 from ..rulebook import get_rulebook
-from . import reports, services
-from .models import CouncilLevel, MemberRole, Round
+from . import papers as reports
+from . import services
 
 ROLE_TEXT = {MemberRole.chair: "Chủ tịch Hội đồng", MemberRole.vice_chair: "Phó Chủ tịch Hội đồng",
              MemberRole.member: "Ủy viên", MemberRole.secretary: "Ủy viên thư ký"}
@@ -88,8 +90,8 @@ def minutes_data(round_: Round) -> reports.MinutesData:
     for member in council.active_members:
         scored = any(s.member_id == member.id and s.submitted_at for e in evaluations
                      for s in e.sheets)
-        notes = [f"{services.blocked_reason(e, member)} ({e.dossier.product.name})"
-                 for e in evaluations if services.blocked_reason(e, member)]
+        notes = [f"{councils.blocked_reason(e, member)} ({e.dossier.product.name})"
+                 for e in evaluations if councils.blocked_reason(e, member)]
         attendance.append(reports.MemberLine(name=member.user.full_name,
                                              role_label=ROLE_TEXT[member.role],
                                              agency=member.agency, present=scored,
