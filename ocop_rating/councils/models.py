@@ -202,6 +202,9 @@ class Round(db.Model):
     session_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     conclusion: Mapped[str] = mapped_column(Text, default="")
+    # The council's rules as they stood when scoring started (CouncilRules.to_dict()): later
+    # edits of the council's rules apply to later rounds only.
+    pinned_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
 
     council: Mapped[Council] = relationship(back_populates="rounds")
@@ -210,6 +213,14 @@ class Round(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (CheckConstraint("proposals_by <= finish_by", name="dates_in_order"),)
+
+    @property
+    def rules(self) -> CouncilRules:
+        """The rules this round is scored and concluded under: pinned when scoring starts;
+        before that, the council's current rules."""
+        if self.pinned_rules is not None:
+            return CouncilRules.from_dict(self.pinned_rules)
+        return self.council.council_rules
 
     @property
     def scores_visible(self) -> bool:

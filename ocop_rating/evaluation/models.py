@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..councils.models import CouncilMember, Evaluation
@@ -77,3 +79,61 @@ class ScoreEntry(db.Model):
     sheet: Mapped[ScoreSheet] = relationship(back_populates="entries")
 
     __table_args__ = (UniqueConstraint("sheet_id", "item_code", name="one_entry_per_item"),)
+
+
+class Rescore(db.Model):
+    """One pass of the discussion loop after the scores were revealed (the spread is too wide,
+    or members disagree): the chair names the items and the reason, the named members' sheets
+    reopen for those items only, and the scores before the pass are kept here (and printed in
+    the minutes beside the new ones)."""
+
+    __tablename__ = "rescores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    seq: Mapped[int]
+    items: Mapped[list[str]] = mapped_column(JSON, default=list)
+    member_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(Text)
+    # {member id: {"total": "88.5", "choices": {code: [option, case]}}} before the pass
+    previous: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    evaluation: Mapped[Evaluation] = relationship()
+
+    __table_args__ = (UniqueConstraint("evaluation_id", "seq", name="one_seq_per_evaluation"),)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class SealedResult(db.Model):
+    """The council's result on one evaluation, sealed when it concludes: each member's choices
+    and total, the mean, band, star, minimums and stops, the rulebook version and the pinned
+    rules, in ``snapshot``; ``content_hash`` is the SHA-256 of its canonical JSON. Written once,
+    never updated (pages, PDFs and the API show it; recomputation from the rows is a check)."""
+
+    __tablename__ = "sealed_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), unique=True)
+    rulebook_code: Mapped[str] = mapped_column(String(32))
+    set_no: Mapped[int]
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    mean_total: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    star: Mapped[int | None]
+    recognised: Mapped[bool]
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    evaluation: Mapped[Evaluation] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("length(content_hash) = 64", name="hash_is_sha256"),
+        CheckConstraint("NOT recognised OR star >= 3", name="recognised_has_star"),
+    )
