@@ -180,15 +180,38 @@ def create_round(council: Council, *, name: str, proposals_by: date, finish_by: 
     return round_
 
 
+def unsubmitted(round_: Round) -> list[tuple[Evaluation, CouncilMember]]:
+    """The (evaluation, member) pairs that stand in the way of closing the session: a member
+    expected to score (not excluded, absent or conflicted, each recorded with a reason) who
+    has not submitted."""
+    return [(e, p.member) for e in round_.evaluations if e.status == EvaluationStatus.scoring
+            for p in progress(e) if p.blocked is None and not p.submitted]
+
+
 def move_round(round_: Round, to: RoundState, *, actor, note: str = "") -> None:
-    """Open, start scoring, close the session or re-open scoring."""
+    """Open, start scoring (the council's rules are pinned on the round), or close the
+    session. Closing reveals the scores, so it needs every expected sheet submitted and it
+    is final: re-scoring after it goes through the discussion loop (evaluation.services)."""
     council = round_.council
     _require(council.can_manage(actor) or council.is_secretary_or_chair(actor),
              _("Chỉ văn phòng OCOP, chủ tịch hoặc thư ký hội đồng điều hành đợt đánh giá."))
     if to == RoundState.concluded:
         raise CouncilError(_("Dùng chức năng kết luận đợt."), code="use_conclude")
+    if to == RoundState.closed and round_.state == RoundState.scoring:
+        missing = unsubmitted(round_)
+        if missing:
+            names = ", ".join(sorted({m.user.full_name for _e, m in missing}))
+            raise CouncilError(_(
+                "Chưa thể đóng phiên chấm: còn %(n)d phiếu chưa nộp (%(names)s). Mỗi thành viên "
+                "có mặt phải nộp phiếu; thành viên vắng mặt hoặc không chấm phải được ghi nhận "
+                "không phân công, có lý do.", n=len(missing), names=names), code="sheets_pending")
     round_transition(round_, to, actor=actor, note=note)
     if to == RoundState.scoring:
+        if round_.pinned_rules is None:
+            # Rules are pinned when scoring starts (issue 10 §2): later edits of the council's
+            # rules apply to later rounds only.
+            round_.pinned_rules = council.council_rules.to_dict()
+            audit.record(round_, "rules_pinned", actor=actor, data=round_.pinned_rules)
         for evaluation in round_.evaluations:
             if evaluation.status == EvaluationStatus.review:
                 evaluation.status = EvaluationStatus.scoring
@@ -415,6 +438,9 @@ def exclude_member(evaluation: Evaluation, member: CouncilMember, *, reason: str
              _("Chỉ thư ký hoặc chủ tịch hội đồng phân công thành viên."))
     if any(x.member_id == member.id for x in evaluation.exclusions):
         return
+    if not (reason or "").strip():
+        raise CouncilError(_("Vui lòng ghi lý do (vắng mặt, không phân công …)."),
+                           code="reason_required")
     sheet = evaluation.sheet_of(member)
     if sheet is not None and sheet.submitted_at is not None:
         raise CouncilError(_("Thành viên đã nộp phiếu cho hồ sơ này."), code="sheet_submitted")
@@ -451,6 +477,28 @@ def blocked_reason(evaluation: Evaluation, member: CouncilMember) -> str | None:
                 return _("Đang chờ chủ tịch quyết định về xung đột lợi ích: %(r)s",
                          r=conflict.reason)
     return None
+
+
+def is_barred(evaluation: Evaluation, user) -> bool:
+    """A council member taken off this dossier (excluded, or a conflict of interest declared,
+    flagged or upheld) loses the whole record of it: the dossier, evidence, lab results and
+    the other members' scores (issue 10 §6). A dismissed conflict gives it back."""
+    member = evaluation.council.member_for(user)
+    if member is None:
+        return False
+    if any(x.member_id == member.id for x in evaluation.exclusions):
+        return True
+    return any(c.member_id == member.id and c.status != ConflictStatus.dismissed
+               for c in evaluation.conflicts)
+
+
+def can_view_evaluation(evaluation: Evaluation, user) -> bool:
+    """Who may open one evaluation's record: whoever may view the council, unless barred."""
+    if not evaluation.council.can_view(user):
+        return False
+    if evaluation.council.can_manage(user):
+        return True
+    return not is_barred(evaluation, user)
 
 
 def scoring_members(evaluation: Evaluation) -> list[CouncilMember]:

@@ -68,8 +68,8 @@ def _round(round_id: int) -> Round:
 
 def _evaluation(evaluation_id: int) -> Evaluation:
     evaluation = db.get_or_404(Evaluation, evaluation_id)
-    if not evaluation.council.can_view(current_user):
-        abort(403)
+    if not services.can_view_evaluation(evaluation, current_user):
+        abort(403)  # not on the council, or excluded/conflicted on this dossier
     return evaluation
 
 

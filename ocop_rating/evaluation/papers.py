@@ -27,6 +27,10 @@ SUMMARY_SHEET = "Tổng hợp"
 CHAIR_TITLE = "CHỦ TỊCH HỘI ĐỒNG"
 SECRETARY_TITLE = "THƯ KÝ HỘI ĐỒNG"
 SIGN_HINT = "(Ký, ghi rõ họ tên)"
+DRAFT_MARK = "DỰ THẢO — chưa kết luận"
+DRAFT_NOTE = ("Dự thảo để Hội đồng xem xét: chưa có giá trị pháp lý, không ký; "
+              "kết quả chỉ được ghi khi Hội đồng đã kết luận.")
+NOT_CONCLUDED = "chưa kết luận"
 
 DISAGREEMENT_HEX = "FCE4D6"  # light orange, the same in the PDF and the workbook
 DISAGREEMENT_BG = colors.HexColor(f"#{DISAGREEMENT_HEX}")
@@ -119,6 +123,12 @@ class DossierResult:
     knockouts: tuple[str, ...] = ()
     minimums_failed: tuple[str, ...] = ()
     proposal: str = ""
+    # False: the dossier has no sealed result yet; the papers print "chưa kết luận" and no
+    # star (issue 10 §8).
+    concluded: bool = True
+    stops: tuple[str, ...] = ()          # automatic stops met by the sheets, as printed
+    rescores: tuple[str, ...] = ()       # the discussion-loop passes, earlier totals included
+    rules_label: str = ""                # the pinned rules the result was concluded under
 
     @property
     def counted_members(self) -> int:
@@ -161,6 +171,8 @@ class MinutesData:
     document_number: str = ""        # "12/BB-HĐOCOP"; blank prints "Số: ……"
     venue: str = ""
     quorum_statement: str = ""
+    # A draft (the round is not concluded): marked "DỰ THẢO — chưa kết luận", no signatures.
+    is_draft: bool = False
 
     @property
     def present_count(self) -> int:

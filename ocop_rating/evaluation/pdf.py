@@ -55,8 +55,11 @@ from .papers import (
     CHAIR_TITLE,
     DISAGREEMENT_BG,
     DISAGREEMENT_HEX,
+    DRAFT_MARK,
+    DRAFT_NOTE,
     MINUTES_PAGE,
     MINUTES_SIZE,
+    NOT_CONCLUDED,
     NOT_SCORED,
     NOT_SCORED_BG,
     SCORE_TABLE_TITLE,
@@ -83,6 +86,8 @@ def _header_number(data: MinutesData) -> str:
 def _star_result(dossier: DossierResult, width: float, size: float) -> Flowable:
     """"Kết quả phân hạng: 4 sao" and the four drawn stars, or "không xếp hạng"."""
     st = styles(size)
+    if not dossier.concluded:
+        return Paragraph(f"Kết quả phân hạng: <b>{NOT_CONCLUDED}</b>", st.body)
     if dossier.star is None:
         return Paragraph("Kết quả phân hạng: <b>không xếp hạng</b>", st.body)
     note = ("đủ điều kiện công nhận" if dossier.recognised
@@ -112,8 +117,17 @@ def _sentences(label: str, lines: Sequence[str], st, *, alarm: bool) -> list[Flo
     return [Paragraph(f"{para(label)}:", st.body)] + [p(f"– {x}", style) for x in lines]
 
 
-def _signatures(width: float, data: MinutesData, size: float) -> Table:
-    """The secretary (left) and the chair (right), side by side, as minutes are signed."""
+def _draft_mark(size: float) -> list[Flowable]:
+    st = styles(size)
+    mark = ParagraphStyle("ocop-draft", parent=st.title, textColor=_RED)
+    return [Paragraph(f"<b>{DRAFT_MARK}</b>", mark), p(DRAFT_NOTE, st.subtitle)]
+
+
+def _signatures(width: float, data: MinutesData, size: float) -> Flowable:
+    """The secretary (left) and the chair (right), side by side, as minutes are signed; a
+    draft carries its mark instead."""
+    if data.is_draft:
+        return Paragraph(f"<b>{DRAFT_MARK}</b> – {DRAFT_NOTE}", styles(size).body)
     left = signature_block(SECRETARY_TITLE, data.secretary_name, hint=SIGN_HINT, size=size)
     right = signature_block(CHAIR_TITLE, data.chair_name, hint=SIGN_HINT, size=size)
     return beside(left, right, width, right_share=0.5)
@@ -208,6 +222,10 @@ def _dossier_section(number: int, dossier: DossierResult, width: float) -> list[
                   st.body),
         *_sentences("Tiêu chí loại (không xếp hạng)", dossier.knockouts, st, alarm=True),
         *_sentences("Yêu cầu tối thiểu chưa đạt", dossier.minimums_failed, st, alarm=False),
+        *_sentences("Điều kiện dừng đánh giá theo phiếu chấm", dossier.stops, st, alarm=True),
+        *_sentences("Thảo luận và chấm lại", dossier.rescores, st, alarm=False),
+        *([labelled("Quy chế áp dụng", dossier.rules_label, st.body)]
+          if nfc(dossier.rules_label).strip() else []),
         _star_result(dossier, width, MINUTES_SIZE),
         Paragraph(f"Đề xuất của Hội đồng: <b>{para(dossier.proposal) or '…'}</b>", st.body),
     ]
@@ -236,6 +254,7 @@ def render_minutes(data: MinutesData) -> bytes:
                           date_line=vn_date_line(data.place_name, data.held_on),
                           left_share=0.45),
         Spacer(1, 14),
+        *(_draft_mark(MINUTES_SIZE) if data.is_draft else []),
         # broken by hand: left to wrap, the title leaves "OCOP" alone on its second line
         Paragraph("<br/>".join(_MINUTES_TITLE_LINES), st.title),
         p(data.round_name, st.subtitle),
@@ -442,6 +461,7 @@ def render_score_table_pdf(data: MinutesData) -> bytes:
     story: list[Flowable] = [
         head,
         Spacer(1, 6),
+        *(_draft_mark(TABLE_SIZE) if data.is_draft else []),
         p(SCORE_TABLE_TITLE, st.title),
         p(f"Đánh giá, phân hạng sản phẩm OCOP – {nfc(data.round_name)}", st.center_bold),
         p(f"({annex})", st.subtitle),

@@ -41,7 +41,7 @@ from ..rulebook import (
     get_rulebook,
     score_sheet,
 )
-from .models import ScoreEntry, ScoreSheet, SheetStatus
+from .models import Rescore, ScoreEntry, ScoreSheet, SheetStatus
 
 __all__ = ["CouncilError", "SheetConflict"]
 
@@ -68,8 +68,15 @@ def can_score(evaluation: Evaluation, user) -> bool:
     return member is not None and blocked_reason(evaluation, member) is None
 
 
+def find_sheet(evaluation: Evaluation, user) -> ScoreSheet | None:
+    """The user's own sheet for this dossier, if he opened one (reads only)."""
+    member = evaluation.council.member_for(user)
+    return evaluation.sheet_of(member) if member is not None else None
+
+
 def open_sheet(evaluation: Evaluation, *, actor) -> ScoreSheet:
-    """The member's own sheet for this dossier, created on first opening."""
+    """The member's own sheet for this dossier, created on first opening (a POST: no GET
+    ever creates a sheet)."""
     member = evaluation.council.member_for(actor)
     _require(member is not None, _("Bạn không phải thành viên hội đồng này."))
     reason = blocked_reason(evaluation, member)
@@ -90,6 +97,38 @@ def open_sheet(evaluation: Evaluation, *, actor) -> ScoreSheet:
     return sheet
 
 
+def open_rescore(evaluation: Evaluation) -> Rescore | None:
+    """The discussion-loop pass under way on this evaluation, if any."""
+    return db.session.scalar(db.select(Rescore).filter_by(evaluation_id=evaluation.id,
+                                                          closed_at=None))
+
+
+def rescores(evaluation: Evaluation) -> list[Rescore]:
+    return list(db.session.scalars(db.select(Rescore).filter_by(evaluation_id=evaluation.id)
+                                   .order_by(Rescore.seq)))
+
+
+def rescore_for(sheet: ScoreSheet) -> Rescore | None:
+    """The open pass that reopened this sheet (its member is named in it)."""
+    rescore = open_rescore(sheet.evaluation)
+    if rescore is not None and sheet.member_id in (rescore.member_ids or []):
+        return rescore
+    return None
+
+
+def is_editable(sheet: ScoreSheet) -> bool:
+    """A draft sheet is editable while the session is open, or — after the reveal — while a
+    discussion-loop pass names its member (for the items the chair named)."""
+    if sheet.status != SheetStatus.draft:
+        return False
+    if sheet.evaluation.status == EvaluationStatus.concluded:
+        return False
+    state = sheet.evaluation.round.state
+    if state == RoundState.scoring:
+        return True
+    return state == RoundState.closed and rescore_for(sheet) is not None
+
+
 def _check_writable(sheet: ScoreSheet, expected_version: int | None, actor) -> None:
     member = sheet.member
     _require(member.user_id == actor.id, _("Đây không phải phiếu của bạn."))
@@ -101,7 +140,7 @@ def _check_writable(sheet: ScoreSheet, expected_version: int | None, actor) -> N
                               "trang đã được cập nhật theo bản mới nhất."))
     if sheet.status != SheetStatus.draft:
         raise SheetConflict(_("Phiếu đã nộp; chỉ chủ tịch hội đồng mở lại được."))
-    if sheet.evaluation.round.state != RoundState.scoring:
+    if not is_editable(sheet):
         raise CouncilError(_("Phiên chấm điểm đã đóng."), code="not_scoring")
 
 
@@ -144,6 +183,16 @@ def save_entries(sheet: ScoreSheet, values: dict[str, tuple[int | None, str | No
             raise CouncilError(_("Trường hợp loại không áp dụng cho bộ sản phẩm này."),
                                code="unknown_knockout")
     entries = sheet.entries_by_code()
+    rescore = rescore_for(sheet)
+    if rescore is not None:
+        # After the reveal only the items the chair named may change.
+        for code, (index, case) in checked.items():
+            entry = entries.get(code)
+            current = (entry.option_index, entry.case_key) if entry else (None, None)
+            if (index, case) != current and code not in rescore.items:
+                raise CouncilError(_("Mục %(c)s không nằm trong các mục hội đồng cho chấm lại "
+                                     "(%(items)s).", c=code, items=", ".join(rescore.items)),
+                                   code="not_in_rescore")
     changed = []
     now = utcnow()
     for code in sorted(set(checked) | set(comments)):
@@ -192,16 +241,24 @@ def submit_sheet(sheet: ScoreSheet, *, expected_version: int | None, actor) -> N
     if result.missing:
         raise CouncilError(_("Còn %(n)d mục chưa chấm: %(codes)s.", n=len(result.missing),
                              codes=", ".join(result.missing[:10])), code="incomplete")
+    rescore = rescore_for(sheet)
     sheet.status = SheetStatus.submitted
     sheet.submitted_at = utcnow()
     sheet.updated_at = sheet.submitted_at
     audit.record(sheet, "submitted", actor=actor, data={"total": str(result.total)})
     db.session.flush()
+    if rescore is not None and all(
+            s.status == SheetStatus.submitted for s in sheet.evaluation.sheets
+            if s.member_id in rescore.member_ids):
+        rescore.closed_at = utcnow()
+        audit.record(sheet.evaluation, "rescore_done", actor=actor, data={"seq": rescore.seq})
+        db.session.flush()
 
 
 def reopen_sheet(sheet: ScoreSheet, *, reason: str, expected_version: int | None = None,
                  actor) -> None:
-    """The chair reopens a submitted sheet (e.g. members disagree), with a reason."""
+    """The chair reopens a submitted sheet while the session is still open, with a reason.
+    After the reveal, re-scoring goes through :func:`start_rescore` only."""
     council = sheet.evaluation.council
     chair = council.chair
     _require((chair is not None and chair.user_id == actor.id) or council.can_manage(actor),
@@ -214,6 +271,9 @@ def reopen_sheet(sheet: ScoreSheet, *, reason: str, expected_version: int | None
         raise CouncilError(_("Phiếu chưa nộp."), code="not_submitted")
     if sheet.evaluation.status == EvaluationStatus.concluded:
         raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
+    if sheet.evaluation.round.state != RoundState.scoring:
+        raise CouncilError(_("Phiên chấm đã đóng, điểm đã công bố: dùng thủ tục thảo luận và "
+                             "chấm lại (nêu các mục và lý do)."), code="use_rescore")
     sheet.status = SheetStatus.draft
     sheet.submitted_at = None
     sheet.reopened_reason = reason.strip()
@@ -222,6 +282,69 @@ def reopen_sheet(sheet: ScoreSheet, *, reason: str, expected_version: int | None
     db.session.flush()
     _notify_users([sheet.member.user], _("Phiếu chấm được mở lại: %(r)s", r=reason.strip()),
                   sheet.evaluation, actor)
+
+
+def start_rescore(evaluation: Evaluation, *, items: list[str], member_ids: list[int] | None,
+                  reason: str, actor) -> Rescore:
+    """The discussion loop after the reveal (spread too wide, members far apart): the chair
+    names the items and the reason; the named members' sheets reopen for those items only;
+    the scores before this pass are kept on the :class:`Rescore` and in the minutes."""
+    council = evaluation.council
+    chair = council.chair
+    _require((chair is not None and chair.user_id == actor.id) or council.can_manage(actor),
+             _("Chỉ chủ tịch hội đồng cho chấm lại sau khi thảo luận."))
+    if evaluation.round.state != RoundState.closed:
+        raise CouncilError(_("Chỉ chấm lại sau khi phiên chấm đã đóng; trước đó chủ tịch mở lại "
+                             "từng phiếu."), code="not_closed")
+    if evaluation.status == EvaluationStatus.concluded:
+        raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
+    if open_rescore(evaluation) is not None:
+        raise CouncilError(_("Đang có một lượt chấm lại chưa xong."), code="rescore_open")
+    reason = (reason or "").strip()
+    if not reason:
+        raise CouncilError(_("Vui lòng ghi lý do chấm lại."), code="reason_required")
+    definition = sheet_definition(evaluation)
+    codes = list(dict.fromkeys(c.strip() for c in items if c and c.strip()))
+    if not codes:
+        raise CouncilError(_("Vui lòng nêu các mục cần chấm lại."), code="items_required")
+    for code in codes:
+        try:
+            definition.item(code)
+        except RulebookError:
+            raise CouncilError(_("Mục %(c)s không có trong phiếu.", c=code),
+                               code="unknown_item") from None
+    submitted = {s.member_id: s for s in evaluation.sheets if s.status == SheetStatus.submitted
+                 and blocked_reason(evaluation, s.member) is None}
+    chosen = sorted(submitted) if not member_ids else sorted(set(member_ids))
+    if not chosen or any(m not in submitted for m in chosen):
+        raise CouncilError(_("Chỉ mở lại phiếu đã nộp của thành viên chấm hồ sơ này."),
+                           code="not_submitted")
+    previous = {}
+    for member_id, sheet in submitted.items():
+        r = sheet_result(sheet)
+        previous[str(member_id)] = {
+            "total": str(r.total),
+            "choices": {c.code: [c.option, c.case] for c in r.choices}}
+    seq = len(rescores(evaluation)) + 1
+    rescore = Rescore(evaluation_id=evaluation.id, seq=seq, items=codes, member_ids=chosen,
+                      reason=reason, previous=previous, by_id=actor.id)
+    db.session.add(rescore)
+    now = utcnow()
+    for member_id in chosen:
+        sheet = submitted[member_id]
+        sheet.status = SheetStatus.draft
+        sheet.submitted_at = None
+        sheet.reopened_reason = reason
+        sheet.updated_at = now
+        audit.record(sheet, "reopened", actor=actor, note=reason,
+                     data={"rescore": seq, "items": codes})
+    audit.record(evaluation, "rescore_started", actor=actor, note=reason,
+                 data={"seq": seq, "items": codes, "members": chosen})
+    db.session.flush()
+    _notify_users([submitted[m].member.user for m in chosen],
+                  _("Hội đồng cho chấm lại các mục %(i)s: %(r)s", i=", ".join(codes), r=reason),
+                  evaluation, actor, link=f"/councils/evaluations/{evaluation.id}/score")
+    return rescore
 
 
 def remind(evaluation: Evaluation, *, actor) -> list[User]:
@@ -250,7 +373,7 @@ def council_result(evaluation: Evaluation, *, knockouts_confirmed=(),
         return None
     chair = evaluation.council.chair
     chair_present = chair is not None and any(m.is_chair for m in submitted)
-    return aggregate(submitted, evaluation.council.council_rules, members_total=len(members),
+    return aggregate(submitted, evaluation.round.rules, members_total=len(members),
                      chair_present=chair_present, knockouts_confirmed=knockouts_confirmed,
                      knockouts_dismissed=knockouts_dismissed)
 
@@ -261,15 +384,43 @@ def problem_label(code: str) -> str:
         "no_quorum": _("chưa đủ số thành viên chấm (tối thiểu theo quy chế)"),
         "chair_absent": _("chủ tịch hội đồng chưa chấm"),
         "spread_exceeded": _("điểm của các thành viên chênh lệch quá mức cho phép: hội đồng "
-                             "thảo luận, chủ tịch mở lại phiếu để chấm lại"),
+                             "thảo luận, chủ tịch nêu các mục cần chấm lại"),
         "knockout_pending": _("có trường hợp loại chưa được hội đồng quyết định"),
+        "stop_pending": _("lựa chọn trên phiếu chấm gặp điều kiện dừng đánh giá (không được "
+                          "công nhận): chủ tịch hội đồng quyết định và ghi lý do"),
+        "rescore_open": _("đang chấm lại các mục hội đồng đã nêu"),
+        "lab_pending": _("có yêu cầu kiểm nghiệm bổ sung chưa có kết quả"),
         "incomplete_sheets": _("có phiếu chưa chấm đủ các mục"),
     }.get(code, code)
 
 
+def conclusion_problems(evaluation: Evaluation, result: CouncilResult | None) -> list[str]:
+    """Everything that stands in the way of concluding, as problem codes."""
+    problems = list(result.problems) if result is not None else []
+    if open_rescore(evaluation) is not None:
+        problems.append("rescore_open")
+    if any(t.result_at is None for t in evaluation.lab_tests):
+        problems.append("lab_pending")
+    return problems
+
+
+def can_decide_stops(evaluation: Evaluation, user) -> bool:
+    """Flagged knock-outs and stops are decided by the chair (by the office when the chair is
+    barred from this dossier or the council has none)."""
+    from ..councils.services import is_barred
+
+    chair = evaluation.council.chair
+    if chair is not None and chair.user_id == getattr(user, "id", None):
+        return not is_barred(evaluation, user)
+    chair_barred = chair is None or is_barred(evaluation, chair.user)
+    return chair_barred and evaluation.council.can_manage(user)
+
+
 def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_confirmed=(),
-                        knockouts_dismissed=(), actor) -> CouncilResult:
-    """Freeze the council's result for one dossier once the scoring session is closed."""
+                        knockouts_dismissed=(), knockout_reasons=None, actor) -> CouncilResult:
+    """Conclude one dossier once the scoring session is closed, and seal the result."""
+    from .seal import seal_result
+
     council = evaluation.council
     _require(council.can_manage(actor) or council.is_secretary_or_chair(actor),
              _("Chỉ chủ tịch, thư ký hoặc văn phòng OCOP kết luận."))
@@ -277,13 +428,27 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
         raise CouncilError(_("Đóng phiên chấm điểm trước khi kết luận."), code="not_closed")
     if evaluation.status == EvaluationStatus.concluded:
         raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
-    result = council_result(evaluation, knockouts_confirmed=knockouts_confirmed,
-                            knockouts_dismissed=knockouts_dismissed)
+    confirmed = [c for c in knockouts_confirmed if c]
+    dismissed = [c for c in knockouts_dismissed if c]
+    reasons = {k: (v or "").strip() for k, v in (knockout_reasons or {}).items()}
+    if confirmed or dismissed:
+        _require(can_decide_stops(evaluation, actor),
+                 _("Chỉ chủ tịch hội đồng quyết định trường hợp loại và điều kiện dừng."))
+        missing = [c for c in (*confirmed, *dismissed) if not reasons.get(c)]
+        if missing:
+            raise CouncilError(_("Vui lòng ghi lý do quyết định cho: %(c)s.",
+                                 c=", ".join(missing)), code="reason_required")
+    try:
+        result = council_result(evaluation, knockouts_confirmed=confirmed,
+                                knockouts_dismissed=dismissed)
+    except RulebookError as e:
+        raise CouncilError(str(e), code="invalid_knockout") from None
     if result is None:
         raise CouncilError(_("Chưa có phiếu nào được nộp."), code="no_sheets")
-    if result.problems:
+    problems = conclusion_problems(evaluation, result)
+    if problems:
         raise CouncilError(_("Chưa thể kết luận: %(p)s", p="; ".join(
-            problem_label(p) for p in result.problems)), code="result_not_final")
+            problem_label(p) for p in problems)), code="result_not_final")
     import json
 
     from ..rulebook import to_json
@@ -305,8 +470,11 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
 
         end_extension_on_failure(db.session.get(Certificate, dossier.previous_certificate_id),
                                  on=evaluation.concluded_at.date(), actor=actor)
+    sealed = seal_result(evaluation, result, reasons={c: reasons[c] for c in
+                                                      (*confirmed, *dismissed)}, actor=actor)
     audit.record(evaluation, "concluded", actor=actor,
-                 data={"mean": str(result.mean_total), "star": result.star})
+                 data={"mean": str(result.mean_total), "star": result.star,
+                       "sealed": sealed.content_hash})
     db.session.flush()
     _notify_producer(dossier, _("Kết quả đánh giá: %(m)s điểm, %(s)s sao",
                                 m=result.mean_total, s=result.star or 0), actor)

@@ -1,6 +1,5 @@
 """The evaluation of one dossier: its page (progress, sheets, result, conclusion), the
 member's scoring screen, and the round's papers (minutes, score tables)."""
-from datetime import date
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,8 +18,9 @@ from ..councils.models import CouncilMember, Evaluation, Round, RoundState
 from ..db import begin_write, db
 from ..errors import OcopError
 from ..forms import ConfirmForm
+from ..legaltime import legal_today
 from . import bp, services
-from .models import ScoreSheet, SheetStatus
+from .models import ScoreSheet
 
 
 def _confirm() -> None:
@@ -37,8 +37,8 @@ def _round(round_id: int) -> Round:
 
 def _evaluation(evaluation_id: int) -> Evaluation:
     evaluation = db.get_or_404(Evaluation, evaluation_id)
-    if not evaluation.council.can_view(current_user):
-        abort(403)
+    if not councils.can_view_evaluation(evaluation, current_user):
+        abort(403)  # not on the council, or excluded/conflicted on this dossier
     return evaluation
 
 
@@ -50,6 +50,8 @@ def _flash_error(e: OcopError) -> None:
 @bp.get("/evaluations/<int:evaluation_id>")
 @login_required
 def show(evaluation_id: int):
+    from .seal import check_sealed, sealed_for
+
     evaluation_ = _evaluation(evaluation_id)
     council = evaluation_.council
     member = council.member_for(current_user)
@@ -59,20 +61,34 @@ def show(evaluation_id: int):
     review_form.site_visit_notes.data = evaluation_.site_visit_notes
     review_form.report.data = evaluation_.advisory_report
     visible = evaluation_.round.scores_visible
-    result = services.council_result(evaluation_) if visible else None
+    sealed = sealed_for(evaluation_)
+    can_follow = councils.can_follow(evaluation_, current_user)
+    office = council.can_manage(current_user) or can_follow
+    # Once sealed, the page shows the seal; recomputing from the rows is only a check whose
+    # disagreements the offices see.
+    result = services.council_result(evaluation_) if visible and sealed is None else None
+    disagreements = check_sealed(sealed) if sealed is not None and office else []
     return render_template(
         "evaluation/show.html", evaluation=evaluation_, council=council, member=member,
-        progress=services.progress(evaluation_), review_form=review_form,
+        progress=councils.progress(evaluation_), review_form=review_form,
         lab_form=LabTestForm(), lab_result_form=LabResultForm(), reason_form=ReasonForm(),
         conclude_form=ConcludeForm(), result=result, scores_visible=visible,
+        sealed=sealed, snapshot=sealed.snapshot if sealed else None,
+        disagreements=disagreements,
+        conclusion_problems=services.conclusion_problems(evaluation_, result)
+        if result is not None else [],
+        rescore=services.open_rescore(evaluation_), rescores=services.rescores(evaluation_),
+        rules=evaluation_.round.rules,
         can_review=councils.can_review(evaluation_, current_user),
-        can_follow=councils.can_follow(evaluation_, current_user),
+        can_follow=can_follow,
         can_score=services.can_score(evaluation_, current_user),
+        can_decide_stops=services.can_decide_stops(evaluation_, current_user),
         is_chair=council.chair is not None and council.chair.user_id == current_user.id,
         manage=council.can_manage(current_user), problem_label=services.problem_label,
         central=councils.central_outcome(evaluation_),
         written_deadline=councils.written_deadline(evaluation_),
-        needs_meeting=services.needs_meeting(evaluation_, result), today=date.today(),
+        needs_meeting=services.needs_meeting(evaluation_, result), today=legal_today(),
+        stop_texts={k.code: k.text for k in services.sheet_definition(evaluation_).knockouts},
         sheet_results={s.id: services.sheet_result(s) for s in evaluation_.sheets}
         if visible else {})
 
@@ -96,12 +112,34 @@ def conclude(evaluation_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng ghi kết luận, đề xuất của hội đồng."), "danger")
         return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
+    confirmed = request.form.getlist("knockout_confirmed")
+    dismissed = request.form.getlist("knockout_dismissed")
+    reasons = {c: request.form.get(f"knockout_reason-{c}", "") for c in (*confirmed, *dismissed)}
     perform(lambda: services.conclude_evaluation(
-        evaluation_, proposal=form.proposal.data,
-        knockouts_confirmed=request.form.getlist("knockout_confirmed"),
-        knockouts_dismissed=request.form.getlist("knockout_dismissed"), actor=current_user),
-        _("Đã kết luận hồ sơ."))
+        evaluation_, proposal=form.proposal.data, knockouts_confirmed=confirmed,
+        knockouts_dismissed=dismissed, knockout_reasons=reasons, actor=current_user),
+        _("Đã kết luận hồ sơ; kết quả đã được niêm phong."))
     return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
+
+
+@bp.post("/evaluations/<int:evaluation_id>/rescore")
+@login_required
+def rescore(evaluation_id: int):
+    """The discussion loop: the chair names the items and the reason, the members re-score."""
+    begin_write()
+    evaluation_ = _evaluation(evaluation_id)
+    _confirm()
+    items = [c for c in request.form.get("items", "").replace(";", ",").split(",")]
+    items += request.form.getlist("item")
+    try:
+        member_ids = [int(m) for m in request.form.getlist("member")]
+    except ValueError:
+        abort(400)
+    perform(lambda: services.start_rescore(evaluation_, items=items, member_ids=member_ids,
+                                           reason=request.form.get("reason", ""),
+                                           actor=current_user),
+            _("Đã mở lại phiếu để chấm lại các mục đã nêu."))
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#result")
 
 
 @bp.post("/sheets/<int:sheet_id>/reopen")
@@ -155,27 +193,49 @@ def _sheet_payload(sheet: ScoreSheet) -> dict:
                   for p in result.parts],
         "total": str(result.total), "star": result.star, "missing": list(result.missing),
         "holding_back": holding,
+        # Legal stops the choices meet: the sheet projects "không được công nhận".
+        "stops": [{"code": code, "label": next((k.text for k in definition.knockouts
+                                                 if k.code == code), code)}
+                  for code in (*result.stops, *result.knockouts)],
     }
 
 
 @bp.get("/evaluations/<int:evaluation_id>/score")
 @login_required
 def score(evaluation_id: int):
+    """The member's scoring screen. Reads only: the sheet is created by the POST below."""
     evaluation_ = _evaluation(evaluation_id)
-    try:
-        sheet = services.open_sheet(evaluation_, actor=current_user)
-    except OcopError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
+    member = evaluation_.council.member_for(current_user)
+    if member is None:
+        abort(403)
+    blocked = councils.blocked_reason(evaluation_, member)
+    if blocked:
+        flash(blocked, "danger")
         return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
-    db.session.commit()
+    sheet = services.find_sheet(evaluation_, current_user)
+    if sheet is None:
+        return render_template(
+            "evaluation/score_start.html", evaluation=evaluation_,
+            can_open=evaluation_.round.state == RoundState.scoring
+            and evaluation_.status.value == "scoring")
     dossier = evaluation_.dossier
+    rescore = services.rescore_for(sheet)
+    definition = services.sheet_definition(evaluation_)
     return render_template(
         "evaluation/score.html", evaluation=evaluation_, sheet=sheet,
-        definition=services.sheet_definition(evaluation_), entries=sheet.entries_by_code(),
+        definition=definition, entries=sheet.entries_by_code(),
         claims=dossier.claims_by_code(), evidence=dossier.evidence_by_code(),
-        payload=_sheet_payload(sheet), editable=sheet.status == SheetStatus.draft
-        and evaluation_.round.state == RoundState.scoring)
+        payload=_sheet_payload(sheet), editable=services.is_editable(sheet), rescore=rescore,
+        stop_texts={k.code: k.text for k in definition.knockouts})
+
+
+@bp.post("/evaluations/<int:evaluation_id>/score/open")
+@login_required
+def open_sheet(evaluation_id: int):
+    evaluation_ = _evaluation(evaluation_id)
+    _confirm()
+    perform(lambda: services.open_sheet(evaluation_, actor=current_user))
+    return redirect(url_for("evaluation.score", evaluation_id=evaluation_.id))
 
 
 def _entries_from_form(form, definition) -> tuple[dict, dict]:
@@ -318,7 +378,7 @@ def minutes_pdf(round_id: int):
     from . import minutes, pdf
 
     round_ = _round_records(round_id)
-    data = pdf.render_minutes(minutes.minutes_data(round_))
+    data = pdf.render_minutes(minutes.minutes_data(round_, viewer=current_user))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="bien-ban-dot-{round_.id}.pdf"'})
 
@@ -331,7 +391,7 @@ def score_table(round_id: int, fmt: str):
     from . import minutes, pdf, xlsx
 
     round_ = _round_records(round_id)
-    data = minutes.minutes_data(round_)
+    data = minutes.minutes_data(round_, viewer=current_user)
     if fmt == "pdf":
         body, mimetype = pdf.render_score_table_pdf(data), "application/pdf"
     elif fmt == "xlsx":

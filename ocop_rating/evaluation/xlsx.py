@@ -20,7 +20,9 @@ from ocop_rating.pdf import dmy, nfc
 
 from .papers import (
     DISAGREEMENT_HEX,
+    DRAFT_MARK,
     NO_STAR,
+    NOT_CONCLUDED,
     NOT_SCORED,
     SCORE_TABLE_TITLE,
     SUMMARY_SHEET,
@@ -125,7 +127,8 @@ def _summary_sheet(ws, data: MinutesData, sheet_names: Sequence[str]) -> None:
         for member in dossier.members:
             if nfc(member.member_name) not in names:
                 names.append(nfc(member.member_name))
-    _title(ws, f"{SCORE_TABLE_TITLE} – {nfc(data.round_name)}",
+    _title(ws, (f"{DRAFT_MARK} – " if data.is_draft else "")
+           + f"{SCORE_TABLE_TITLE} – {nfc(data.round_name)}",
            f"{nfc(data.council_name)}, họp ngày {dmy(data.held_on)}")
     labels = ["STT", "Tên sản phẩm", "Mã sản phẩm", "Chủ thể", "Bộ sản phẩm", *names,
               "Điểm trung bình", "Chênh lệch", "Hạng sao", "Đề xuất"]
@@ -153,7 +156,9 @@ def _summary_sheet(ws, data: MinutesData, sheet_names: Sequence[str]) -> None:
         col = first_member + len(names)
         _put(ws, row, col, _num(dossier.mean_total), number=True, bold=True)
         _put(ws, row, col + 1, _num(dossier.spread), number=True)
-        if dossier.star is None:
+        if not dossier.concluded:
+            _put(ws, row, col + 2, NOT_CONCLUDED, italic=True)
+        elif dossier.star is None:
             _put(ws, row, col + 2, NO_STAR, italic=True)
         else:
             _put(ws, row, col + 2, dossier.star, number=True, fmt="0")
@@ -215,7 +220,8 @@ def _dossier_sheet(ws, dossier: DossierResult) -> None:
         ("Giới hạn chênh lệch", _num(dossier.spread_limit), True),
         ("Số thành viên chấm", f"{dossier.counted_members}/{n} – {nfc(dossier.quorum_label)}",
          False),
-        ("Hạng sao", dossier.star if dossier.star is not None else NO_STAR, False),
+        ("Hạng sao", NOT_CONCLUDED if not dossier.concluded
+         else dossier.star if dossier.star is not None else NO_STAR, False),
         ("Tiêu chí loại", "; ".join(nfc(x) for x in dossier.knockouts) or "Không có", False),
         ("Yêu cầu tối thiểu chưa đạt",
          "; ".join(nfc(x) for x in dossier.minimums_failed) or "Không có", False),

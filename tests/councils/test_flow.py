@@ -152,9 +152,16 @@ def test_quorum_one_short_and_chair_absent_block_the_conclusion(db):
     round_, evaluation = start_scoring(council, office, accepted_dossier())
     for member in members[1:3]:  # two of four, and not the chair
         score_all(scoring.open_sheet(evaluation, actor=member.user), member.user)
+    scoring.open_sheet(evaluation, actor=members[3].user)  # a draft: closing is refused
+    with pytest.raises(services.CouncilError, match="chưa nộp"):
+        services.move_round(round_, RoundState.closed, actor=office)
+    assert round_.state == RoundState.scoring
+    for absent in (members[0], members[3]):
+        services.exclude_member(evaluation, absent, reason="Vắng mặt", actor=office)
     services.move_round(round_, RoundState.closed, actor=office)
+    assert round_.state == RoundState.closed
     result = scoring.council_result(evaluation)
-    assert "no_quorum" in result.problems and "chair_absent" in result.problems
+    assert "chair_absent" in result.problems
     with pytest.raises(services.CouncilError, match="Chưa thể kết luận"):
         scoring.conclude_evaluation(evaluation, proposal="x", actor=office)
     assert evaluation.status == EvaluationStatus.scoring
@@ -170,11 +177,24 @@ def test_spread_beyond_the_limit_names_the_criteria_and_reopening_fixes_it(db):
     services.move_round(round_, RoundState.closed, actor=office)
     result = scoring.council_result(evaluation)
     assert result.spread_exceeded and result.disagreements
-    services.move_round(round_, RoundState.scoring, actor=office)
-    scoring.reopen_sheet(low, reason="Thảo luận: chấm lại các tiêu chí chênh lệch",
-                          actor=members[0].user)
-    score_all(low, members[2].user)
-    services.move_round(round_, RoundState.closed, actor=office)
+    with pytest.raises(InvalidTransition):  # closing is final: never back to scoring
+        services.move_round(round_, RoundState.scoring, actor=office)
+    with pytest.raises(services.CouncilError):  # after the reveal: the discussion loop only
+        scoring.reopen_sheet(low, reason="chấm lại", actor=members[0].user)
+    before = scoring.sheet_result(low).total
+    definition = scoring.sheet_definition(evaluation)
+    codes = [item.code for item in definition.items][1:]  # every item but 1.1
+    rescore = scoring.start_rescore(evaluation, items=codes, member_ids=[members[2].id],
+                                    reason="Thảo luận: chấm lại các tiêu chí chênh lệch",
+                                    actor=members[0].user)
+    assert low.status == SheetStatus.draft and rescore.is_open
+    assert rescore.previous[str(members[2].id)]["total"] == str(before)
+    with pytest.raises(services.CouncilError, match="1.1"):  # not named by the chair
+        scoring.save_entries(low, {"1.1": (1, None)}, expected_version=low.version,
+                             actor=members[2].user)
+    score_all(low, members[2].user,
+              choose=lambda item, options: 0 if item.code == "1.1" else len(options) - 1)
+    assert not rescore.is_open and round_.state == RoundState.closed
     assert not scoring.council_result(evaluation).spread_exceeded
 
 
@@ -225,7 +245,10 @@ def test_round_transitions(db):
     services.move_round(round_, RoundState.open, actor=office)
     services.move_round(round_, RoundState.scoring, actor=office)
     services.move_round(round_, RoundState.closed, actor=office)
-    services.move_round(round_, RoundState.scoring, actor=office)
+    assert round_.state == RoundState.closed
+    with pytest.raises(InvalidTransition):
+        services.move_round(round_, RoundState.scoring, actor=office)
+    assert round_.state == RoundState.closed
 
 
 def test_supplement_goes_back_through_the_province_into_the_same_round(db):
