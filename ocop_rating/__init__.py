@@ -87,6 +87,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dossiers.bp)
     app.register_blueprint(sheets.bp)
     app.register_blueprint(councils.bp)
+    from . import evaluation
+
+    app.register_blueprint(evaluation.bp)
     from . import api, public
 
     app.register_blueprint(public.bp)

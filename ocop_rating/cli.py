@@ -83,11 +83,13 @@ def daily_command(on):
 def _attach_feature_commands() -> None:
     """Feature command groups live with their features."""
     from .certificates.cli import certificates_cli
+    from .evaluation.cli import integrity_cli
     from .notifications.cli import deliver_notifications_command
     from .rulebook.cli import rulebook_cli
 
     ocop.add_command(rulebook_cli, "rulebook")
     ocop.add_command(certificates_cli, "certificates")
+    ocop.add_command(integrity_cli, "integrity")
     ocop.add_command(deliver_notifications_command)
 
 

@@ -234,19 +234,19 @@ def seed_producers(report: SeedReport) -> None:
 
 def _score_fully(evaluation, member_user, *, choose=lambda item, options: len(options) - 1,
                  submit=True):
-    from .councils import services as councils
+    from .evaluation import services as scoring
 
-    sheet = councils.open_sheet(evaluation, actor=member_user)
-    definition = councils.sheet_definition(evaluation)
+    sheet = scoring.open_sheet(evaluation, actor=member_user)
+    definition = scoring.sheet_definition(evaluation)
     values = {}
     for item in definition.items:
         if item.is_case_choice:
             values[item.code] = (choose(item, item.cases[0].options), item.cases[0].key)
         else:
             values[item.code] = (choose(item, item.options), None)
-    councils.save_entries(sheet, values, expected_version=sheet.version, actor=member_user)
+    scoring.save_entries(sheet, values, expected_version=sheet.version, actor=member_user)
     if submit:
-        councils.submit_sheet(sheet, expected_version=sheet.version, actor=member_user)
+        scoring.submit_sheet(sheet, expected_version=sheet.version, actor=member_user)
     return sheet
 
 
@@ -259,6 +259,7 @@ def seed_councils(report: SeedReport) -> None:
     from .councils.models import Council, CouncilLevel, MemberRole, RoundState
     from .dossiers.models import Dossier
     from .dossiers.states import DossierStatus
+    from .evaluation import services as scoring
     from .products.models import Product
 
     name = "Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ninh"
@@ -302,9 +303,9 @@ def seed_councils(report: SeedReport) -> None:
         _score_fully(evaluation, member.user)
         _score_fully(tea_evaluation, member.user, choose=_below(5))
     councils.move_round(first, RoundState.closed, actor=office)
-    councils.conclude_evaluation(evaluation, proposal="Đề nghị Bộ Nông nghiệp và Môi trường "
+    scoring.conclude_evaluation(evaluation, proposal="Đề nghị Bộ Nông nghiệp và Môi trường "
                                  "đánh giá, công nhận 5 sao.", actor=members[1].user)
-    councils.conclude_evaluation(tea_evaluation, proposal="Đề nghị Chủ tịch UBND tỉnh công "
+    scoring.conclude_evaluation(tea_evaluation, proposal="Đề nghị Chủ tịch UBND tỉnh công "
                                  "nhận 4 sao.", actor=members[1].user)
     councils.conclude_round(first, conclusion="Hội đồng thống nhất kết quả đợt 1 năm 2026.",
                             actor=office)

@@ -11,10 +11,9 @@ from .councils.models import (  # noqa: F401
                               Exclusion,
                               LabTest,
                               Round,
-                              ScoreEntry,
-                              ScoreSheet,
 )
 from .dossiers.models import CommuneCheck, Dossier, Evidence, SelfAssessmentClaim  # noqa: F401
+from .evaluation.models import Rescore, ScoreEntry, ScoreSheet, SealedResult  # noqa: F401
 from .files.models import StoredFile  # noqa: F401
 from .geo.models import Commune, Province  # noqa: F401
 from .notifications.models import Notification  # noqa: F401

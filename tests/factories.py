@@ -146,18 +146,18 @@ def accepted_dossier(*, commune_code: str = VAN_DON, set_no: int = 1):
 
 def score_all(sheet, user, *, choose=lambda item, options: len(options) - 1, submit=True):
     """Fill a member's sheet (best option by default) and submit it."""
-    from ocop_rating.councils import services as councils
+    from ocop_rating.evaluation import services as scoring
 
-    definition = councils.sheet_definition(sheet.evaluation)
+    definition = scoring.sheet_definition(sheet.evaluation)
     values = {}
     for item in definition.items:
         if item.is_case_choice:
             values[item.code] = (choose(item, item.cases[0].options), item.cases[0].key)
         else:
             values[item.code] = (choose(item, item.options), None)
-    councils.save_entries(sheet, values, expected_version=sheet.version, actor=user)
+    scoring.save_entries(sheet, values, expected_version=sheet.version, actor=user)
     if submit:
-        councils.submit_sheet(sheet, expected_version=sheet.version, actor=user)
+        scoring.submit_sheet(sheet, expected_version=sheet.version, actor=user)
     return sheet
 
 
@@ -175,6 +175,7 @@ def concluded_evaluation(*, star: int = 4, commune_code: str = VAN_DON, council=
     """A dossier scored by a provincial council and concluded at ``star`` (3, 4 or 5)."""
     from ocop_rating.councils import services as councils
     from ocop_rating.councils.models import RoundState
+    from ocop_rating.evaluation import services as scoring
 
     choose = (lambda item, options: len(options) - 1) if star == 5 else below_star(star + 1)
     if council is None:
@@ -191,10 +192,10 @@ def concluded_evaluation(*, star: int = 4, commune_code: str = VAN_DON, council=
     evaluation = councils.add_to_round(round_, dossier, actor=office)
     councils.move_round(round_, RoundState.scoring, actor=office)
     for member in members:
-        score_all(councils.open_sheet(evaluation, actor=member.user), member.user,
+        score_all(scoring.open_sheet(evaluation, actor=member.user), member.user,
                   choose=choose)
     councils.move_round(round_, RoundState.closed, actor=office)
-    councils.conclude_evaluation(evaluation, proposal="Đề nghị công nhận", actor=office)
+    scoring.conclude_evaluation(evaluation, proposal="Đề nghị công nhận", actor=office)
     assert evaluation.star == star, evaluation.star
     return evaluation, office
 

@@ -76,6 +76,13 @@ SCHEMAS = {
                           "description": "Number of the certificate that replaced this one."},
         "verify_url": {"type": "string", "format": "uri",
                        "description": "The public verification page (the QR code's target)."},
+        "result": {"oneOf": [_obj({
+            "mean_total": {"type": "string", "description": "The mean as printed."},
+            "star": {"type": ["integer", "null"]}, "recognised": {"type": "boolean"},
+            "rulebook": {"type": "string"},
+            "content_hash": {"type": "string", "description": "SHA-256 of the seal."}},
+            description="The council's sealed result behind the certificate."),
+            {"type": "null"}]},
     }, description="An OCOP certificate as the public registry shows it."),
     "RegistryPage": _obj({
         "items": {"type": "array", "items": {"$ref": "#/components/schemas/Certificate"}},

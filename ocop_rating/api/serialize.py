@@ -27,6 +27,20 @@ def _decision(decision: Decision | None) -> dict | None:
             "authority": decision.authority_name}
 
 
+def _sealed_result(c: Certificate) -> dict | None:
+    """The council's sealed result behind the certificate (never recomputed from rows)."""
+    from ..db import db
+    from ..evaluation.models import SealedResult
+
+    sealed = db.session.scalar(db.select(SealedResult).filter_by(
+        evaluation_id=c.evaluation_id)) if c.evaluation_id is not None else None
+    if sealed is None:
+        return None
+    return {"mean_total": sealed.snapshot["mean_total"], "star": sealed.star,
+            "recognised": sealed.recognised, "rulebook": sealed.rulebook_code,
+            "content_hash": sealed.content_hash}
+
+
 def certificate_json(c: Certificate, today: date) -> dict:
     status = c.status_on(today)
     rulebook_label, set_name = rulebook_facts(c)
@@ -56,4 +70,5 @@ def certificate_json(c: Certificate, today: date) -> dict:
         "revocation": revocation,
         "superseded_by": c.superseded_by.number if c.superseded_by is not None else None,
         "verify_url": verify_url(c),
+        "result": _sealed_result(c),
     }

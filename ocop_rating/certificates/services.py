@@ -135,8 +135,9 @@ def add_item(decision: Decision, evaluation, *, actor) -> DecisionItem:
 def draft_from_round(round_, *, number: str, decided_on: date, signer_name: str,
                      signer_title: str, actor) -> Decision:
     """A recognition decision listing every product of a concluded round this authority may
-    recognise."""
-    from ..councils.models import CouncilLevel
+    recognise. Every other dossier of the round is named in the decision's note with why it
+    is not in it (5★ goes to the central council; not concluded; not recognised; stop)."""
+    from ..councils.models import CouncilLevel, EvaluationStatus
 
     council = round_.council
     level = AuthorityLevel.ministry if council.level == CouncilLevel.central \
@@ -145,8 +146,37 @@ def draft_from_round(round_, *, number: str, decided_on: date, signer_name: str,
                                province_code=council.province_code, number=number,
                                decided_on=decided_on, signer_name=signer_name,
                                signer_title=signer_title, round_id=round_.id, actor=actor)
-    for evaluation in recognisable_evaluations(level, council.province_code, round_):
+    included = recognisable_evaluations(level, council.province_code, round_)
+    for evaluation in included:
         add_item(decision, evaluation, actor=actor)
+    taken = set(db.session.scalars(db.select(DecisionItem.evaluation_id).where(
+        DecisionItem.evaluation_id.is_not(None), DecisionItem.decision_id != decision.id)))
+    left_out = []
+    for evaluation in round_.evaluations:
+        if evaluation in included:
+            continue
+        name = evaluation.dossier.product.name
+        result = evaluation.result or {}
+        if evaluation.status != EvaluationStatus.concluded:
+            why = _("chưa có kết luận của hội đồng")
+        elif evaluation.id in taken:
+            why = _("đã có trong quyết định khác")
+        elif result.get("knockouts_confirmed"):
+            why = _("bị loại / dừng đánh giá: %(c)s",
+                    c=", ".join(result["knockouts_confirmed"]))
+        elif not evaluation.recognised:
+            why = _("không đạt hạng sao được công nhận (%(s)s sao)", s=evaluation.star or 0)
+        elif evaluation.star == 5 and council.level == CouncilLevel.province:
+            why = _("đạt 5 sao: chuyển Hội đồng trung ương đánh giá, Bộ trưởng công nhận")
+        else:
+            why = _("không thuộc thẩm quyền công nhận của cơ quan này")
+        left_out.append(f"{name}: {why}")
+    if left_out:
+        decision.note = (decision.note + "\n" if decision.note else "") + _(
+            "Không đưa vào quyết định: %(l)s", l="; ".join(left_out))
+        audit.record(decision, "drafted_from_round", actor=actor,
+                     data={"round": round_.id, "left_out": left_out})
+        db.session.flush()
     return decision
 
 

@@ -1,4 +1,4 @@
-"""Councils and online scoring (DOMAIN.md §4–5)."""
+"""Councils, their rounds, advisory review and conflicts of interest (DOMAIN.md §4–5)."""
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
@@ -11,6 +11,3 @@ from . import views  # noqa: E402,F401
 nav.register("councils.index", _l("Hội đồng"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,
                                                     Role.council_member}, order=30)
-nav.register("councils.my_work", _l("Chấm điểm"),
-             lambda u: getattr(u, "role", None) in {Role.council_member, Role.province,
-                                                    Role.ministry}, order=31)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
@@ -16,6 +16,9 @@ from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import UTCDateTime, db, enum_column, utcnow
 from ..dossiers.models import Dossier
 from ..rulebook import CouncilRules
+
+if TYPE_CHECKING:  # the sheets live in the evaluation feature, above this one
+    from ..evaluation.models import ScoreSheet
 
 
 class CouncilLevel(str, enum.Enum):
@@ -199,6 +202,9 @@ class Round(db.Model):
     session_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     conclusion: Mapped[str] = mapped_column(Text, default="")
+    # The council's rules as they stood when scoring started (CouncilRules.to_dict()): later
+    # edits of the council's rules apply to later rounds only.
+    pinned_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
 
     council: Mapped[Council] = relationship(back_populates="rounds")
@@ -207,6 +213,14 @@ class Round(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (CheckConstraint("proposals_by <= finish_by", name="dates_in_order"),)
+
+    @property
+    def rules(self) -> CouncilRules:
+        """The rules this round is scored and concluded under: pinned when scoring starts;
+        before that, the council's current rules."""
+        if self.pinned_rules is not None:
+            return CouncilRules.from_dict(self.pinned_rules)
+        return self.council.council_rules
 
     @property
     def scores_visible(self) -> bool:
@@ -345,66 +359,3 @@ class Conflict(db.Model):
     member: Mapped[CouncilMember] = relationship()
 
     __table_args__ = (UniqueConstraint("evaluation_id", "member_id", name="one_conflict"),)
-
-
-class SheetStatus(str, enum.Enum):
-    draft = "draft"
-    submitted = "submitted"
-
-    @property
-    def label(self) -> str:
-        return str({SheetStatus.draft: _l("Đang chấm"),
-                    SheetStatus.submitted: _l("Đã nộp")}[self])
-
-
-class ScoreSheet(db.Model):
-    """One member's scoring sheet for one evaluation. ``version`` is the optimistic lock:
-    every save, submit and reopen bumps it, and a write based on an older version is refused
-    (two tabs, two devices, a submit racing a reopen)."""
-
-    __tablename__ = "score_sheets"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id"), index=True)
-    rulebook_code: Mapped[str] = mapped_column(String(32))
-    set_no: Mapped[int]
-    status: Mapped[SheetStatus] = mapped_column(enum_column(SheetStatus),
-                                                default=SheetStatus.draft)
-    overall_comment: Mapped[str] = mapped_column(Text, default="")
-    knockouts: Mapped[list[str]] = mapped_column(JSON, default=list)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reopened_reason: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
-
-    evaluation: Mapped[Evaluation] = relationship(back_populates="sheets")
-    member: Mapped[CouncilMember] = relationship()
-    entries: Mapped[list[ScoreEntry]] = relationship(
-        back_populates="sheet", cascade="all, delete-orphan", order_by="ScoreEntry.id")
-
-    __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (
-        UniqueConstraint("evaluation_id", "member_id", name="one_sheet_per_member"),
-        CheckConstraint("(status = 'submitted') = (submitted_at IS NOT NULL)",
-                        name="submitted_has_time"),
-    )
-
-    def entries_by_code(self) -> dict[str, ScoreEntry]:
-        return {e.item_code: e for e in self.entries}
-
-
-class ScoreEntry(db.Model):
-    __tablename__ = "score_entries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheets.id", ondelete="CASCADE"))
-    item_code: Mapped[str] = mapped_column(String(16))
-    option_index: Mapped[int | None]
-    case_key: Mapped[str | None] = mapped_column(String(32))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    sheet: Mapped[ScoreSheet] = relationship(back_populates="entries")
-
-    __table_args__ = (UniqueConstraint("sheet_id", "item_code", name="one_entry_per_item"),)

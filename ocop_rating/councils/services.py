@@ -1,16 +1,15 @@
-"""Councils, rounds, advisory review, conflicts of interest, scoring and results.
+"""Councils, rounds, advisory review, lab tests and conflicts of interest.
 
 Services check permission and the workflow, audit every change, flush; the view commits.
-Scoring writes are guarded by the sheet's version (optimistic locking): a write that was
-based on an older version of the sheet is refused with ``SheetConflict`` and changes
-nothing, so two tabs or a submit racing a reopen can never mix or lose scores.
+The members' sheets, the council's result and its seal live one feature up, in
+``ocop_rating.evaluation``; nothing here imports from there.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
@@ -23,14 +22,7 @@ from ..dossiers.states import DossierStatus
 from ..dossiers.states import transition as dossier_transition
 from ..errors import NotAllowed, OcopError
 from ..rulebook import (
-    CouncilResult,
     InvalidCouncilRules,
-    MemberResult,
-    RulebookError,
-    SheetResult,
-    aggregate,
-    get_rulebook,
-    score_sheet,
 )
 from .calendar import legal_rounds
 from .models import (
@@ -48,24 +40,17 @@ from .models import (
     MemberRole,
     Round,
     RoundState,
-    ScoreEntry,
-    ScoreSheet,
-    SheetStatus,
 )
 from .states import transition as round_transition
+
+if TYPE_CHECKING:  # the sheets live one feature up, in evaluation
+    from ..evaluation.models import ScoreSheet
 
 FIVE_STAR_THRESHOLD = Decimal(90)
 
 
 class CouncilError(OcopError):
     pass
-
-
-class SheetConflict(OcopError):
-    """The sheet changed since the page read it (another tab, device or a reopen)."""
-
-    code = "sheet_conflict"
-    status = 409
 
 
 def _require(condition: bool, message: str) -> None:
@@ -195,15 +180,38 @@ def create_round(council: Council, *, name: str, proposals_by: date, finish_by: 
     return round_
 
 
+def unsubmitted(round_: Round) -> list[tuple[Evaluation, CouncilMember]]:
+    """The (evaluation, member) pairs that stand in the way of closing the session: a member
+    expected to score (not excluded, absent or conflicted, each recorded with a reason) who
+    has not submitted."""
+    return [(e, p.member) for e in round_.evaluations if e.status == EvaluationStatus.scoring
+            for p in progress(e) if p.blocked is None and not p.submitted]
+
+
 def move_round(round_: Round, to: RoundState, *, actor, note: str = "") -> None:
-    """Open, start scoring, close the session or re-open scoring."""
+    """Open, start scoring (the council's rules are pinned on the round), or close the
+    session. Closing reveals the scores, so it needs every expected sheet submitted and it
+    is final: re-scoring after it goes through the discussion loop (evaluation.services)."""
     council = round_.council
     _require(council.can_manage(actor) or council.is_secretary_or_chair(actor),
              _("Chỉ văn phòng OCOP, chủ tịch hoặc thư ký hội đồng điều hành đợt đánh giá."))
     if to == RoundState.concluded:
         raise CouncilError(_("Dùng chức năng kết luận đợt."), code="use_conclude")
+    if to == RoundState.closed and round_.state == RoundState.scoring:
+        missing = unsubmitted(round_)
+        if missing:
+            names = ", ".join(sorted({m.user.full_name for _e, m in missing}))
+            raise CouncilError(_(
+                "Chưa thể đóng phiên chấm: còn %(n)d phiếu chưa nộp (%(names)s). Mỗi thành viên "
+                "có mặt phải nộp phiếu; thành viên vắng mặt hoặc không chấm phải được ghi nhận "
+                "không phân công, có lý do.", n=len(missing), names=names), code="sheets_pending")
     round_transition(round_, to, actor=actor, note=note)
     if to == RoundState.scoring:
+        if round_.pinned_rules is None:
+            # Rules are pinned when scoring starts (issue 10 §2): later edits of the council's
+            # rules apply to later rounds only.
+            round_.pinned_rules = council.council_rules.to_dict()
+            audit.record(round_, "rules_pinned", actor=actor, data=round_.pinned_rules)
         for evaluation in round_.evaluations:
             if evaluation.status == EvaluationStatus.review:
                 evaluation.status = EvaluationStatus.scoring
@@ -412,7 +420,7 @@ def decide_conflict(conflict: Conflict, *, upheld: bool, actor) -> None:
     _require(deciding_as_chair or council.can_manage(actor),
              _("Chỉ chủ tịch hội đồng quyết định xung đột lợi ích."))
     sheet = conflict.evaluation.sheet_of(conflict.member)
-    if upheld and sheet is not None and sheet.status == SheetStatus.submitted:
+    if upheld and sheet is not None and sheet.submitted_at is not None:
         raise CouncilError(_("Thành viên đã nộp phiếu: mở lại phiếu trước khi loại."),
                            code="sheet_submitted")
     conflict.status = ConflictStatus.upheld if upheld else ConflictStatus.dismissed
@@ -430,8 +438,11 @@ def exclude_member(evaluation: Evaluation, member: CouncilMember, *, reason: str
              _("Chỉ thư ký hoặc chủ tịch hội đồng phân công thành viên."))
     if any(x.member_id == member.id for x in evaluation.exclusions):
         return
+    if not (reason or "").strip():
+        raise CouncilError(_("Vui lòng ghi lý do (vắng mặt, không phân công …)."),
+                           code="reason_required")
     sheet = evaluation.sheet_of(member)
-    if sheet is not None and sheet.status == SheetStatus.submitted:
+    if sheet is not None and sheet.submitted_at is not None:
         raise CouncilError(_("Thành viên đã nộp phiếu cho hồ sơ này."), code="sheet_submitted")
     evaluation.exclusions.append(Exclusion(member_id=member.id, reason=reason.strip(),
                                            by_id=actor.id))
@@ -468,6 +479,28 @@ def blocked_reason(evaluation: Evaluation, member: CouncilMember) -> str | None:
     return None
 
 
+def is_barred(evaluation: Evaluation, user) -> bool:
+    """A council member taken off this dossier (excluded, or a conflict of interest declared,
+    flagged or upheld) loses the whole record of it: the dossier, evidence, lab results and
+    the other members' scores (issue 10 §6). A dismissed conflict gives it back."""
+    member = evaluation.council.member_for(user)
+    if member is None:
+        return False
+    if any(x.member_id == member.id for x in evaluation.exclusions):
+        return True
+    return any(c.member_id == member.id and c.status != ConflictStatus.dismissed
+               for c in evaluation.conflicts)
+
+
+def can_view_evaluation(evaluation: Evaluation, user) -> bool:
+    """Who may open one evaluation's record: whoever may view the council, unless barred."""
+    if not evaluation.council.can_view(user):
+        return False
+    if evaluation.council.can_manage(user):
+        return True
+    return not is_barred(evaluation, user)
+
+
 def scoring_members(evaluation: Evaluation) -> list[CouncilMember]:
     """Members expected to score: active, not excluded, not conflicted (pending conflicts
     count as conflicted until the chair decides)."""
@@ -475,175 +508,7 @@ def scoring_members(evaluation: Evaluation) -> list[CouncilMember]:
             if blocked_reason(evaluation, m) is None]
 
 
-# -- scoring -------------------------------------------------------------------------------
-
-def sheet_definition(evaluation: Evaluation):
-    dossier = evaluation.dossier
-    return get_rulebook(dossier.rulebook_code).sheet(dossier.set_no)
-
-
-def can_score(evaluation: Evaluation, user) -> bool:
-    member = evaluation.council.member_for(user)
-    return member is not None and blocked_reason(evaluation, member) is None
-
-
-def open_sheet(evaluation: Evaluation, *, actor) -> ScoreSheet:
-    """The member's own sheet for this dossier, created on first opening."""
-    member = evaluation.council.member_for(actor)
-    _require(member is not None, _("Bạn không phải thành viên hội đồng này."))
-    reason = blocked_reason(evaluation, member)
-    if reason:
-        raise NotAllowed(reason)
-    sheet = evaluation.sheet_of(member)
-    if sheet is None:
-        if evaluation.round.state != RoundState.scoring:
-            raise CouncilError(_("Đợt đánh giá chưa mở phiên chấm điểm."), code="not_scoring")
-        if evaluation.status != EvaluationStatus.scoring:
-            raise CouncilError(_("Hồ sơ chưa sẵn sàng để chấm (%(s)s).", s=evaluation.status.label),
-                               code="not_scoring")
-        sheet = ScoreSheet(member=member, rulebook_code=evaluation.dossier.rulebook_code,
-                           set_no=evaluation.dossier.set_no, status=SheetStatus.draft)
-        evaluation.sheets.append(sheet)
-        db.session.flush()
-        audit.record(sheet, "opened", actor=actor)
-    return sheet
-
-
-def _check_writable(sheet: ScoreSheet, expected_version: int | None, actor) -> None:
-    member = sheet.member
-    _require(member.user_id == actor.id, _("Đây không phải phiếu của bạn."))
-    reason = blocked_reason(sheet.evaluation, member)
-    if reason:
-        raise NotAllowed(reason)
-    if expected_version is not None and expected_version != sheet.version:
-        raise SheetConflict(_("Phiếu vừa được thay đổi ở cửa sổ hoặc thiết bị khác; "
-                              "trang đã được cập nhật theo bản mới nhất."))
-    if sheet.status != SheetStatus.draft:
-        raise SheetConflict(_("Phiếu đã nộp; chỉ chủ tịch hội đồng mở lại được."))
-    if sheet.evaluation.round.state != RoundState.scoring:
-        raise CouncilError(_("Phiên chấm điểm đã đóng."), code="not_scoring")
-
-
-def save_entries(sheet: ScoreSheet, values: dict[str, tuple[int | None, str | None]], *,
-                 comments: dict[str, str] | None = None, overall_comment: str | None = None,
-                 knockouts: list[str] | None = None, expected_version: int | None,
-                 actor) -> list[str]:
-    """Save the member's choices (and comments). All-or-nothing: every code, option and case
-    is checked before anything changes. Returns the codes changed."""
-    _check_writable(sheet, expected_version, actor)
-    definition = get_rulebook(sheet.rulebook_code).sheet(sheet.set_no)
-    comments = comments or {}
-    checked = {}
-    for code, (index, case) in values.items():
-        try:
-            item = definition.item(code)
-            if item.is_case_choice:
-                if index is not None and case is None:
-                    raise CouncilError(_("Mục %(c)s: chọn trường hợp áp dụng trước.", c=code),
-                                       code="case_required")
-                options = item.options_for(case) if case else ()
-            else:
-                case, options = None, item.options
-        except RulebookError:
-            raise CouncilError(_("Mục %(c)s không có trong phiếu.", c=code),
-                               code="unknown_item") from None
-        if index is not None and not 0 <= index < len(options):
-            raise CouncilError(_("Mục %(c)s: lựa chọn không hợp lệ.", c=code),
-                               code="invalid_option")
-        checked[code] = (index, case)
-    for code in comments:
-        try:
-            definition.item(code)
-        except RulebookError:
-            raise CouncilError(_("Mục %(c)s không có trong phiếu.", c=code),
-                               code="unknown_item") from None
-    if knockouts is not None:
-        unknown = set(knockouts) - set(definition.knockout_codes)
-        if unknown:
-            raise CouncilError(_("Trường hợp loại không áp dụng cho bộ sản phẩm này."),
-                               code="unknown_knockout")
-    entries = sheet.entries_by_code()
-    changed = []
-    now = utcnow()
-    for code in sorted(set(checked) | set(comments)):
-        entry = entries.get(code)
-        if entry is None:
-            entry = ScoreEntry(item_code=code)
-            sheet.entries.append(entry)
-        before = (entry.option_index, entry.case_key, entry.comment)
-        if code in checked:
-            entry.option_index, entry.case_key = checked[code]
-        if code in comments:
-            entry.comment = comments[code].strip()
-        if (entry.option_index, entry.case_key, entry.comment) != before:
-            entry.updated_at = now
-            changed.append(code)
-    if overall_comment is not None and overall_comment.strip() != sheet.overall_comment:
-        sheet.overall_comment = overall_comment.strip()
-        changed.append("overall")
-    if knockouts is not None and sorted(set(knockouts)) != sorted(sheet.knockouts or []):
-        sheet.knockouts = sorted(set(knockouts))
-        changed.append("knockouts")
-    # Every save bumps the version, even an idempotent one: the page's version stays current.
-    sheet.updated_at = now
-    if changed:
-        audit.record(sheet, "scores_saved", actor=actor,
-                     data={"items": changed, **{c: list(checked[c]) for c in changed
-                                                if c in checked}})
-    db.session.flush()
-    return changed
-
-
-def sheet_result(sheet: ScoreSheet) -> SheetResult:
-    definition = get_rulebook(sheet.rulebook_code).sheet(sheet.set_no)
-    choices, cases = {}, {}
-    for entry in sheet.entries:
-        if entry.option_index is not None:
-            choices[entry.item_code] = entry.option_index
-            if entry.case_key:
-                cases[entry.item_code] = entry.case_key
-    return score_sheet(definition, choices, cases=cases, knockouts=sheet.knockouts or ())
-
-
-def submit_sheet(sheet: ScoreSheet, *, expected_version: int | None, actor) -> None:
-    _check_writable(sheet, expected_version, actor)
-    result = sheet_result(sheet)
-    if result.missing:
-        raise CouncilError(_("Còn %(n)d mục chưa chấm: %(codes)s.", n=len(result.missing),
-                             codes=", ".join(result.missing[:10])), code="incomplete")
-    sheet.status = SheetStatus.submitted
-    sheet.submitted_at = utcnow()
-    sheet.updated_at = sheet.submitted_at
-    audit.record(sheet, "submitted", actor=actor, data={"total": str(result.total)})
-    db.session.flush()
-
-
-def reopen_sheet(sheet: ScoreSheet, *, reason: str, expected_version: int | None = None,
-                 actor) -> None:
-    """The chair reopens a submitted sheet (e.g. members disagree), with a reason."""
-    council = sheet.evaluation.council
-    chair = council.chair
-    _require((chair is not None and chair.user_id == actor.id) or council.can_manage(actor),
-             _("Chỉ chủ tịch hội đồng mở lại phiếu đã nộp."))
-    if not (reason or "").strip():
-        raise CouncilError(_("Vui lòng ghi lý do mở lại phiếu."), code="reason_required")
-    if expected_version is not None and expected_version != sheet.version:
-        raise SheetConflict(_("Phiếu vừa thay đổi; vui lòng tải lại trang."))
-    if sheet.status != SheetStatus.submitted:
-        raise CouncilError(_("Phiếu chưa nộp."), code="not_submitted")
-    if sheet.evaluation.status == EvaluationStatus.concluded:
-        raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
-    sheet.status = SheetStatus.draft
-    sheet.submitted_at = None
-    sheet.reopened_reason = reason.strip()
-    sheet.updated_at = utcnow()
-    audit.record(sheet, "reopened", actor=actor, note=reason.strip())
-    db.session.flush()
-    _notify_users([sheet.member.user], _("Phiếu chấm được mở lại: %(r)s", r=reason.strip()),
-                  sheet.evaluation, actor)
-
-
-# -- progress, reminders, results -----------------------------------------------------------
+# -- rounds: conclusion and written opinions ----------------------------------------------------
 
 @dataclass
 class MemberProgress:
@@ -653,7 +518,7 @@ class MemberProgress:
 
     @property
     def submitted(self) -> bool:
-        return self.sheet is not None and self.sheet.status == SheetStatus.submitted
+        return self.sheet is not None and self.sheet.submitted_at is not None
 
 
 def progress(evaluation: Evaluation) -> list[MemberProgress]:
@@ -664,95 +529,6 @@ def progress(evaluation: Evaluation) -> list[MemberProgress]:
 def can_follow(evaluation: Evaluation, user) -> bool:
     council = evaluation.council
     return council.can_manage(user) or council.is_secretary_or_chair(user)
-
-
-def remind(evaluation: Evaluation, *, actor) -> list[User]:
-    """E-mail the members expected to score who have not submitted (never the others)."""
-    _require(can_follow(evaluation, actor), _("Chỉ chủ tịch, thư ký hoặc văn phòng OCOP."))
-    pending = [p.member.user for p in progress(evaluation)
-               if p.blocked is None and not p.submitted]
-    _notify_users(pending, _("Nhắc chấm điểm: %(p)s", p=evaluation.dossier.product.name),
-                  evaluation, actor, link=f"/councils/evaluations/{evaluation.id}/score")
-    audit.record(evaluation, "reminded", actor=actor, data={"users": [u.id for u in pending]})
-    db.session.flush()
-    return pending
-
-
-def council_result(evaluation: Evaluation, *, knockouts_confirmed=(),
-                   knockouts_dismissed=()) -> CouncilResult | None:
-    """Aggregate the submitted sheets of the members expected to score."""
-    members = scoring_members(evaluation)
-    submitted = []
-    for member in members:
-        sheet = evaluation.sheet_of(member)
-        if sheet is not None and sheet.status == SheetStatus.submitted:
-            submitted.append(MemberResult(member_id=member.id, result=sheet_result(sheet),
-                                          is_chair=member.role == MemberRole.chair))
-    if not submitted:
-        return None
-    chair = evaluation.council.chair
-    chair_present = chair is not None and any(m.is_chair for m in submitted)
-    return aggregate(submitted, evaluation.council.council_rules, members_total=len(members),
-                     chair_present=chair_present, knockouts_confirmed=knockouts_confirmed,
-                     knockouts_dismissed=knockouts_dismissed)
-
-
-def problem_label(code: str) -> str:
-    """Why a council result cannot be adopted yet, for people."""
-    return {
-        "no_quorum": _("chưa đủ số thành viên chấm (tối thiểu theo quy chế)"),
-        "chair_absent": _("chủ tịch hội đồng chưa chấm"),
-        "spread_exceeded": _("điểm của các thành viên chênh lệch quá mức cho phép: hội đồng "
-                             "thảo luận, chủ tịch mở lại phiếu để chấm lại"),
-        "knockout_pending": _("có trường hợp loại chưa được hội đồng quyết định"),
-        "incomplete_sheets": _("có phiếu chưa chấm đủ các mục"),
-    }.get(code, code)
-
-
-def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_confirmed=(),
-                        knockouts_dismissed=(), actor) -> CouncilResult:
-    """Freeze the council's result for one dossier once the scoring session is closed."""
-    council = evaluation.council
-    _require(council.can_manage(actor) or council.is_secretary_or_chair(actor),
-             _("Chỉ chủ tịch, thư ký hoặc văn phòng OCOP kết luận."))
-    if evaluation.round.state != RoundState.closed:
-        raise CouncilError(_("Đóng phiên chấm điểm trước khi kết luận."), code="not_closed")
-    if evaluation.status == EvaluationStatus.concluded:
-        raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
-    result = council_result(evaluation, knockouts_confirmed=knockouts_confirmed,
-                            knockouts_dismissed=knockouts_dismissed)
-    if result is None:
-        raise CouncilError(_("Chưa có phiếu nào được nộp."), code="no_sheets")
-    if result.problems:
-        raise CouncilError(_("Chưa thể kết luận: %(p)s", p="; ".join(
-            problem_label(p) for p in result.problems)), code="result_not_final")
-    import json
-
-    from ..rulebook import to_json
-
-    evaluation.result = json.loads(to_json(result.to_dict()))
-    evaluation.mean_total = result.mean_total
-    evaluation.star = result.star
-    evaluation.recognised = bool(result.recognised)
-    evaluation.proposal = (proposal or "").strip()
-    evaluation.status = EvaluationStatus.concluded
-    evaluation.concluded_at = utcnow()
-    dossier = evaluation.dossier
-    if dossier.status == DossierStatus.in_round:
-        dossier_transition(dossier, DossierStatus.evaluated, actor=actor)
-    if not evaluation.recognised and dossier.previous_certificate_id:
-        # A failed re-evaluation: no new certificate, the old one ends at its expiry.
-        from ..certificates.models import Certificate
-        from ..reevaluation.services import end_extension_on_failure
-
-        end_extension_on_failure(db.session.get(Certificate, dossier.previous_certificate_id),
-                                 on=evaluation.concluded_at.date(), actor=actor)
-    audit.record(evaluation, "concluded", actor=actor,
-                 data={"mean": str(result.mean_total), "star": result.star})
-    db.session.flush()
-    _notify_producer(dossier, _("Kết quả đánh giá: %(m)s điểm, %(s)s sao",
-                                m=result.mean_total, s=result.star or 0), actor)
-    return result
 
 
 def conclude_round(round_: Round, *, conclusion: str, actor) -> None:
@@ -785,12 +561,6 @@ def written_deadline(evaluation: Evaluation) -> date | None:
     if dossier.accepted_at is None:
         return None
     return dossier.accepted_at.date() + timedelta(days=WRITTEN_OPINION_DAYS)
-
-
-def needs_meeting(evaluation: Evaluation, result: CouncilResult | None) -> bool:
-    """Written opinions that diverge beyond the council's limit escalate to a meeting."""
-    return (result is not None and result.spread_exceeded
-            and written_deadline(evaluation) is not None)
 
 
 def central_outcome(evaluation: Evaluation) -> Evaluation | None:

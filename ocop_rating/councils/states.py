@@ -1,5 +1,6 @@
-"""Round workflow: planned → open → scoring → closed → concluded (scoring may be resumed
-from closed when the council decides members must re-score)."""
+"""Round workflow: planned → open → scoring → closed → concluded. Closing the session reveals
+the scores and is final: it never returns to scoring (re-scoring after the reveal is the
+audited discussion loop of ``evaluation.services.start_rescore``)."""
 from __future__ import annotations
 
 from .. import audit
@@ -12,7 +13,6 @@ ALLOWED = {
     (R.planned, R.open),
     (R.open, R.scoring),
     (R.scoring, R.closed),
-    (R.closed, R.scoring),   # the council sends sheets back for re-scoring
     (R.closed, R.concluded),
 }
 

@@ -1,13 +1,12 @@
-from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts import services as accounts
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..actions import perform
-from ..db import begin_write, db
+from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.services import communes_of, provinces_sorted
@@ -36,8 +35,6 @@ from .models import (
     MemberRole,
     Round,
     RoundState,
-    ScoreSheet,
-    SheetStatus,
 )
 from .states import ALLOWED as ROUND_TRANSITIONS
 
@@ -71,8 +68,8 @@ def _round(round_id: int) -> Round:
 
 def _evaluation(evaluation_id: int) -> Evaluation:
     evaluation = db.get_or_404(Evaluation, evaluation_id)
-    if not evaluation.council.can_view(current_user):
-        abort(403)
+    if not services.can_view_evaluation(evaluation, current_user):
+        abort(403)  # not on the council, or excluded/conflicted on this dossier
     return evaluation
 
 
@@ -379,36 +376,6 @@ def conclude_round(round_id: int):
 
 # -- one dossier in a round ----------------------------------------------------------------
 
-@bp.get("/evaluations/<int:evaluation_id>")
-@login_required
-def evaluation(evaluation_id: int):
-    evaluation_ = _evaluation(evaluation_id)
-    council = evaluation_.council
-    member = council.member_for(current_user)
-    review_form = ReviewForm(obj=None)
-    review_form.notes.data = evaluation_.advisory_notes
-    review_form.site_visit_on.data = evaluation_.site_visit_on
-    review_form.site_visit_notes.data = evaluation_.site_visit_notes
-    review_form.report.data = evaluation_.advisory_report
-    visible = evaluation_.round.scores_visible
-    result = services.council_result(evaluation_) if visible else None
-    return render_template(
-        "councils/evaluation.html", evaluation=evaluation_, council=council, member=member,
-        progress=services.progress(evaluation_), review_form=review_form,
-        lab_form=LabTestForm(), lab_result_form=LabResultForm(), reason_form=ReasonForm(),
-        conclude_form=ConcludeForm(), result=result, scores_visible=visible,
-        can_review=services.can_review(evaluation_, current_user),
-        can_follow=services.can_follow(evaluation_, current_user),
-        can_score=services.can_score(evaluation_, current_user),
-        is_chair=council.chair is not None and council.chair.user_id == current_user.id,
-        manage=council.can_manage(current_user), problem_label=services.problem_label,
-        central=services.central_outcome(evaluation_),
-        written_deadline=services.written_deadline(evaluation_),
-        needs_meeting=services.needs_meeting(evaluation_, result), today=date.today(),
-        sheet_results={s.id: services.sheet_result(s) for s in evaluation_.sheets}
-        if visible else {})
-
-
 @bp.post("/evaluations/<int:evaluation_id>/review")
 @login_required
 def save_review(evaluation_id: int):
@@ -422,7 +389,7 @@ def save_review(evaluation_id: int):
             _("Đã lưu nhận xét của tổ tư vấn."))
     else:
         flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#review")
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#review")
 
 
 @bp.post("/evaluations/<int:evaluation_id>/lab-tests")
@@ -436,7 +403,7 @@ def request_lab_test(evaluation_id: int):
             _("Đã ghi yêu cầu kiểm nghiệm bổ sung."))
     else:
         flash(_("Vui lòng ghi nội dung cần kiểm nghiệm."), "danger")
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#lab")
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#lab")
 
 
 @bp.post("/lab-tests/<int:test_id>/result")
@@ -449,7 +416,7 @@ def lab_result(test_id: int):
         perform(lambda: services.record_lab_result(
             test, result_text=form.result_text.data or "", file_storage=form.file.data,
             actor=current_user), _("Đã ghi kết quả kiểm nghiệm."))
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#lab")
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#lab")
 
 
 @bp.get("/lab-tests/<int:test_id>/file")
@@ -475,7 +442,7 @@ def supplement(evaluation_id: int):
             _("Đã gửi yêu cầu bổ sung cho chủ thể."))
     else:
         flash(_("Vui lòng ghi rõ nội dung cần bổ sung."), "danger")
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
 
 
 @bp.post("/evaluations/<int:evaluation_id>/resume")
@@ -485,7 +452,7 @@ def resume(evaluation_id: int):
     _confirm()
     perform(lambda: services.resume_after_supplement(evaluation_, actor=current_user),
             _("Hồ sơ đã trở lại đợt đánh giá."))
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
 
 
 @bp.post("/evaluations/<int:evaluation_id>/conflicts")
@@ -499,7 +466,7 @@ def declare_conflict(evaluation_id: int):
                 _("Đã khai báo xung đột lợi ích; chủ tịch hội đồng sẽ quyết định."))
     else:
         flash(_("Vui lòng ghi lý do xung đột lợi ích."), "danger")
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#conflicts")
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#conflicts")
 
 
 @bp.post("/conflicts/<int:conflict_id>/decide")
@@ -511,7 +478,7 @@ def decide_conflict(conflict_id: int):
     perform(lambda: services.decide_conflict(conflict, upheld=request.form.get("upheld") == "1",
                                              actor=current_user),
             _("Đã quyết định về xung đột lợi ích."))
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#conflicts")
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#conflicts")
 
 
 @bp.post("/evaluations/<int:evaluation_id>/members/<int:member_id>/<action>")
@@ -527,228 +494,7 @@ def assign(evaluation_id: int, member_id: int, action: str):
             evaluation_, member, reason=request.form.get("reason", ""), actor=current_user))
     else:
         perform(lambda: services.include_member(evaluation_, member, actor=current_user))
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
-
-
-@bp.post("/evaluations/<int:evaluation_id>/remind")
-@login_required
-def remind(evaluation_id: int):
-    evaluation_ = _evaluation(evaluation_id)
-    _confirm()
-    perform(lambda: services.remind(evaluation_, actor=current_user),
-            lambda users: _("Đã gửi nhắc nhở tới %(n)d thành viên chưa nộp phiếu.",
-                            n=len(users)))
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
-
-
-@bp.post("/evaluations/<int:evaluation_id>/conclude")
-@login_required
-def conclude(evaluation_id: int):
-    evaluation_ = _evaluation(evaluation_id)
-    form = ConcludeForm()
-    if not form.validate_on_submit():
-        flash(_("Vui lòng ghi kết luận, đề xuất của hội đồng."), "danger")
-        return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
-    perform(lambda: services.conclude_evaluation(
-        evaluation_, proposal=form.proposal.data,
-        knockouts_confirmed=request.form.getlist("knockout_confirmed"),
-        knockouts_dismissed=request.form.getlist("knockout_dismissed"), actor=current_user),
-        _("Đã kết luận hồ sơ."))
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
-
-
-@bp.post("/sheets/<int:sheet_id>/reopen")
-@login_required
-def reopen(sheet_id: int):
-    begin_write()
-    sheet = db.get_or_404(ScoreSheet, sheet_id, with_for_update=True, populate_existing=True)
-    evaluation_ = _evaluation(sheet.evaluation_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Vui lòng ghi lý do mở lại phiếu."), "danger")
-    else:
-        perform(lambda: services.reopen_sheet(sheet, reason=form.reason.data,
-                                              actor=current_user),
-                _("Đã mở lại phiếu của %(n)s.", n=sheet.member.user.full_name))
-    return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id) + "#progress")
-
-
-# -- the scoring screen --------------------------------------------------------------------
-
-@bp.get("/my")
-@login_required
-def my_work():
-    """Everything the current user is to score, and what they scored."""
-    members = db.session.scalars(db.select(CouncilMember).filter_by(
-        user_id=current_user.id, is_active=True))
-    rows = []
-    for member in members:
-        for round_ in member.council.rounds:
-            if round_.state not in (RoundState.scoring, RoundState.closed, RoundState.open):
-                continue
-            for evaluation_ in round_.evaluations:
-                rows.append((evaluation_, evaluation_.sheet_of(member),
-                             services.blocked_reason(evaluation_, member)))
-    return render_template("councils/my_work.html", rows=rows)
-
-
-def _sheet_payload(sheet: ScoreSheet) -> dict:
-    result = services.sheet_result(sheet)
-    definition = services.sheet_definition(sheet.evaluation)
-    holding = {}
-    for star in (3, 4, 5):
-        holding[str(star)] = [{"code": h.code, "label": definition.item(h.code).label}
-                              for h in result.holding_back(star)]
-    return {
-        "version": sheet.version,
-        "status": sheet.status.value,
-        "entries": {e.item_code: {"option": e.option_index, "case": e.case_key,
-                                  "comment": e.comment} for e in sheet.entries},
-        "parts": [{"code": p.code, "points": str(p.points), "max": str(p.max_points)}
-                  for p in result.parts],
-        "total": str(result.total), "star": result.star, "missing": list(result.missing),
-        "holding_back": holding,
-    }
-
-
-@bp.get("/evaluations/<int:evaluation_id>/score")
-@login_required
-def score(evaluation_id: int):
-    evaluation_ = _evaluation(evaluation_id)
-    try:
-        sheet = services.open_sheet(evaluation_, actor=current_user)
-    except OcopError as e:
-        db.session.rollback()
-        flash(e.message, "danger")
-        return redirect(url_for("councils.evaluation", evaluation_id=evaluation_.id))
-    db.session.commit()
-    dossier = evaluation_.dossier
-    return render_template(
-        "councils/score.html", evaluation=evaluation_, sheet=sheet,
-        definition=services.sheet_definition(evaluation_), entries=sheet.entries_by_code(),
-        claims=dossier.claims_by_code(), evidence=dossier.evidence_by_code(),
-        payload=_sheet_payload(sheet), editable=sheet.status == SheetStatus.draft
-        and evaluation_.round.state == RoundState.scoring)
-
-
-def _entries_from_form(form, definition) -> tuple[dict, dict]:
-    values, comments = {}, {}
-    for item in definition.items:
-        raw = form.get(f"item-{item.code}")
-        case = form.get(f"case-{item.code}") or None
-        if raw is not None or case is not None:
-            try:
-                index = int(raw) if raw not in (None, "") else None
-            except ValueError:
-                raise services.CouncilError(_("Mục %(c)s: lựa chọn không hợp lệ.", c=item.code),
-                                            code="invalid_option") from None
-            values[item.code] = (index, case)
-        if f"comment-{item.code}" in form:
-            comments[item.code] = form.get(f"comment-{item.code}", "")
-    unknown = {k.split("-", 1)[1] for k in form if k.startswith(("item-", "comment-"))} \
-        - {i.code for i in definition.items}
-    if unknown:
-        raise services.CouncilError(_("Mục %(c)s không có trong phiếu.", c=sorted(unknown)[0]),
-                                    code="unknown_item")
-    return values, comments
-
-
-def _locked_sheet(evaluation_: Evaluation, member: CouncilMember | None) -> ScoreSheet | None:
-    """The member's sheet, row-locked for this transaction and read fresh: concurrent saves,
-    submits and reopens of one sheet run one after the other and see each other's version."""
-    if member is None:
-        return None
-    return db.session.scalar(
-        db.select(ScoreSheet).filter_by(evaluation_id=evaluation_.id, member_id=member.id)
-        .with_for_update().execution_options(populate_existing=True))
-
-
-@bp.post("/evaluations/<int:evaluation_id>/score/save")
-@login_required
-def save_score(evaluation_id: int):
-    """Autosave (JSON) and the plain form's save button both land here."""
-    begin_write()
-    evaluation_ = db.session.get(Evaluation, evaluation_id)
-    wants_json = request.accept_mimetypes.best == "application/json"
-    if evaluation_ is None or not evaluation_.council.can_view(current_user):
-        return jsonify(error={"status": 404, "message": _("Không tìm thấy hồ sơ.")}), 404
-    if not ConfirmForm().validate_on_submit():
-        return jsonify(error={"status": 400, "message": _(
-            "Phiên làm việc đã hết hạn, vui lòng tải lại trang.")}), 400
-    member = evaluation_.council.member_for(current_user)
-    sheet = _locked_sheet(evaluation_, member)
-    if sheet is None:
-        return jsonify(error={"status": 403,
-                              "message": _("Bạn không có phiếu cho hồ sơ này.")}), 403
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
-        version = None
-    try:
-        values, comments = _entries_from_form(request.form, services.sheet_definition(evaluation_))
-        knockouts = request.form.getlist("knockout") if "knockouts-present" in request.form \
-            else None
-        overall = request.form.get("overall_comment") if "overall_comment" in request.form \
-            else None
-        services.save_entries(sheet, values, comments=comments, overall_comment=overall,
-                              knockouts=knockouts, expected_version=version, actor=current_user)
-        db.session.commit()
-    except OcopError as e:
-        db.session.rollback()
-        if not wants_json:
-            flash(e.message, "danger")
-            return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
-        body = {"error": {"status": e.status, "code": e.code, "message": e.message}}
-        if isinstance(e, services.SheetConflict):
-            db.session.refresh(sheet)
-            body["sheet"] = _sheet_payload(sheet)
-        return jsonify(body), e.status if e.status != 400 else 422
-    except Exception as e:  # a concurrent write won the race on the version column
-        from sqlalchemy.orm.exc import StaleDataError
-
-        if not isinstance(e, StaleDataError):
-            raise
-        db.session.rollback()
-        sheet = db.session.get(ScoreSheet, sheet.id)
-        return jsonify(error={"status": 409, "code": "sheet_conflict", "message": _(
-            "Phiếu vừa được thay đổi ở nơi khác; trang đã được cập nhật.")},
-            sheet=_sheet_payload(sheet)), 409
-    if not wants_json:
-        flash(_("Đã lưu phiếu chấm."), "success")
-        return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
-    return jsonify(saved=True, sheet=_sheet_payload(sheet))
-
-
-@bp.post("/evaluations/<int:evaluation_id>/score/submit")
-@login_required
-def submit_score(evaluation_id: int):
-    begin_write()
-    evaluation_ = _evaluation(evaluation_id)
-    _confirm()
-    member = evaluation_.council.member_for(current_user)
-    sheet = _locked_sheet(evaluation_, member)
-    if sheet is None:
-        abort(403)
-    try:
-        version = int(request.form.get("version", ""))
-    except ValueError:
-        version = None
-    try:
-        services.submit_sheet(sheet, expected_version=version, actor=current_user)
-        db.session.commit()
-    except OcopError as e:
-        _flash_error(e)
-        return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
-    except Exception as e:
-        from sqlalchemy.orm.exc import StaleDataError
-
-        if not isinstance(e, StaleDataError):
-            raise
-        db.session.rollback()
-        flash(_("Phiếu vừa thay đổi ở nơi khác; vui lòng kiểm tra lại rồi nộp."), "danger")
-        return redirect(url_for("councils.score", evaluation_id=evaluation_.id))
-    flash(_("Đã nộp phiếu chấm."), "success")
-    return redirect(url_for("councils.my_work"))
+    return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#progress")
 
 
 @bp.get("/evaluations/<int:evaluation_id>/evidence/<int:evidence_id>")
@@ -765,47 +511,3 @@ def evidence_file(evaluation_id: int, evidence_id: int):
         abort(404)
     return send_stored_file(evidence.file, inline=request.args.get("inline") == "1")
 
-
-def _round_records(round_id: int) -> Round:
-    """Minutes and score tables exist once the session is closed, for the office, the
-    chair, the secretary and the members."""
-    round_ = _round(round_id)
-    council = round_.council
-    if not (council.can_manage(current_user) or council.member_for(current_user)):
-        abort(403)
-    if not round_.scores_visible:
-        abort(404)
-    return round_
-
-
-@bp.get("/rounds/<int:round_id>/minutes.pdf")
-@login_required
-def minutes_pdf(round_id: int):
-    from flask import Response
-
-    from . import minutes, reports
-
-    round_ = _round_records(round_id)
-    data = reports.render_minutes(minutes.minutes_data(round_))
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="bien-ban-dot-{round_.id}.pdf"'})
-
-
-@bp.get("/rounds/<int:round_id>/scores.<fmt>")
-@login_required
-def score_table(round_id: int, fmt: str):
-    from flask import Response
-
-    from . import minutes, reports
-
-    round_ = _round_records(round_id)
-    data = minutes.minutes_data(round_)
-    if fmt == "pdf":
-        body, mimetype = reports.render_score_table_pdf(data), "application/pdf"
-    elif fmt == "xlsx":
-        body = reports.render_score_table_xlsx(data)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="bang-diem-dot-{round_.id}.{fmt}"'})

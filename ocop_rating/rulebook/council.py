@@ -4,9 +4,10 @@ The law (Decision 26/2026) says only "average total score" (điểm trung bình)
 rules below are configurable per council (:class:`CouncilRules`, stored as JSON), with the
 defaults of DOMAIN §4:
 
-* **Mean**: arithmetic mean of the counted members' totals, rounded to two decimals with
-  ROUND_HALF_UP on Decimal (89.995 → 90.00). The star is read from this rounded mean, so the
-  figure printed on the decision and the star always agree. Part means are rounded the same way
+* **Mean**: arithmetic mean of the counted members' totals. The star band is read from the
+  *exact* mean (``mean_exact``); ``mean_total`` is that mean rounded to ``mean_decimals``
+  (default two) with ROUND_HALF_UP, for display only: with zero decimals members at 69 and 70
+  show "70" and get 3★ (69.5 is below the 4★ band). Part means are rounded the same way
   (they may not add up to the mean to the last cent).
 * **Spread**: max − min of the members' totals (all members, before any trimming). At most
   ``spread_limit`` (default 10) is fine; *beyond* it the result is flagged ``spread_exceeded``
@@ -22,17 +23,30 @@ defaults of DOMAIN §4:
   ``trim_min_members`` (default 5) members scored, the single highest and single lowest total
   are left out of the mean and part means (ties: the earliest-listed lowest, the latest-listed
   highest). Spread, disagreements and minimums still use every member.
-* **Star minimums**: for the council star, a minimum (star s, item) counts as met when at least
-  ``minimum_met_fraction`` (default 1/2) of the members met it. A tie therefore favours the
-  producer, one severe member cannot sink a product, and a minimum that only a minority saw met
-  still fails. The record keeps, per minimum, which members met it.
+* **Star minimums** (``minimum_rule``):
+
+  - ``"sheet_majority"`` (default): star s's minimums count as met for the council when at
+    least ``minimum_met_fraction`` (default 1/2) of the members' *own sheets* meet every
+    minimum of the stars 3..s; and the council star is never above the highest star one
+    member's own sheet reaches (band and minimums, knock-outs aside). So the council can
+    never give a star that no member's sheet reaches (docs/decisions.md, issue 10).
+  - ``"item_majority"`` (the earlier reading): each minimum (star s, item) counts as met
+    when at least ``minimum_met_fraction`` of the members met it, item by item. Three members
+    each missing a *different* 4★ minimum then give 4★, although every sheet says 3★.
+
+  Either way a tie favours the producer and the record keeps, per minimum, which members met
+  it.
 * **Knock-outs**: any member flagging a knock-out is reported (``knockouts_flagged`` with the
   members). The council decides: codes passed in ``knockouts_confirmed`` knock the product out
   (no star); ``knockouts_dismissed`` are recorded as rejected; a flagged code in neither is
-  ``pending`` and the result is not final.
+  ``pending`` and the result is not final. A stop that a member's own choices meet
+  (``SheetResult.stops``: a 0 on a listed sensory item, no declaration slip …) counts as
+  flagged by that member in the same way (``stops_flagged``): until it is resolved the
+  problem is ``stop_pending`` and no star can be concluded.
 
 ``CouncilResult.problems`` lists why a result cannot yet be adopted (no quorum, chair absent,
-spread exceeded, pending knock-out, incomplete sheets); the star is still computed for display.
+spread exceeded, pending knock-out or stop, incomplete sheets); the star is still computed for
+display.
 """
 from __future__ import annotations
 
@@ -89,6 +103,9 @@ def _bool(name: str, value: Any) -> bool:
     return value
 
 
+MINIMUM_RULES = ("sheet_majority", "item_majority")
+
+
 @dataclass(frozen=True)
 class CouncilRules:
     """How a council aggregates its members' sheets (defaults: DOMAIN §4)."""
@@ -101,6 +118,7 @@ class CouncilRules:
     disagreement_steps: int = 2
     minimum_met_fraction: Fraction = Fraction(1, 2)
     mean_decimals: int = 2
+    minimum_rule: str = "sheet_majority"
 
     def __post_init__(self) -> None:
         # Normalise and check every field, so a rules object is valid however it was made.
@@ -114,6 +132,9 @@ class CouncilRules:
         set_(self, "minimum_met_fraction",
              _fraction("minimum_met_fraction", self.minimum_met_fraction))
         set_(self, "mean_decimals", _int("mean_decimals", self.mean_decimals, 0))
+        if self.minimum_rule not in MINIMUM_RULES:
+            raise InvalidCouncilRules(f"minimum_rule must be one of {', '.join(MINIMUM_RULES)}, "
+                                      f"got {self.minimum_rule!r}.")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> CouncilRules:
@@ -201,6 +222,9 @@ class CouncilResult:
     star: int | None
     recognised: bool
     problems: tuple[str, ...] = field(default=())
+    mean_exact: Decimal | None = None
+    stops_flagged: tuple[tuple[str, tuple[MemberId, ...]], ...] = ()
+    member_stars: tuple[tuple[MemberId, int | None], ...] = ()
 
     @property
     def is_final(self) -> bool:
@@ -229,6 +253,8 @@ class CouncilResult:
             "member_totals": [[m, t] for m, t in self.member_totals],
             "trimmed": list(self.trimmed),
             "mean_total": self.mean_total,
+            "mean_exact": str(self.mean_exact if self.mean_exact is not None
+                              else self.mean_total),
             "part_means": dict(self.part_means),
             "spread": self.spread,
             "spread_exceeded": self.spread_exceeded,
@@ -241,6 +267,8 @@ class CouncilResult:
                                "members_not_meeting": list(h.members_not_meeting)}
                               for h in m.holding_back] for m in self.minimums},
             "knockouts_flagged": {c: list(ms) for c, ms in self.knockouts_flagged},
+            "stops_flagged": {c: list(ms) for c, ms in self.stops_flagged},
+            "member_stars": [[m, s] for m, s in self.member_stars],
             "knockouts_confirmed": list(self.knockouts_confirmed),
             "knockouts_dismissed": list(self.knockouts_dismissed),
             "knockouts_pending": list(self.knockouts_pending),
@@ -331,7 +359,11 @@ def aggregate(member_results: Sequence[MemberResult], rules: CouncilRules | None
         low, high = order[0], order[-1]
         kept = [i for i in range(n) if i not in (low, high)]
         trimmed = (ids[low], ids[high])
-    mean = _round(sum((values[i] for i in kept), Decimal(0)) / len(kept), rules.mean_decimals)
+    # The exact mean decides the band; the rounded one is what is printed. Totals carry at most
+    # two decimals and members are few, so Decimal's 28 digits hold the quotient exactly
+    # enough that no band edge is ever crossed by the division.
+    mean_exact = sum((values[i] for i in kept), Decimal(0)) / len(kept)
+    mean = _round(mean_exact, rules.mean_decimals)
     part_codes = [p.code for p in first.parts]
     part_means = tuple(
         (code, _round(sum((members[i].result.points_by_part[code] for i in kept), Decimal(0))
@@ -340,16 +372,28 @@ def aggregate(member_results: Sequence[MemberResult], rules: CouncilRules | None
 
     disagreements = _disagreements(members, rules.disagreement_steps)
     minimums = _council_minimums(members, rules.minimum_met_fraction)
+    bands = first.star_bands
+    member_stars = tuple((m.member_id, star_for(m.result.total, m.result.met_minimums_by_star,
+                                                False, bands)) for m in members)
+    if rules.minimum_rule == "sheet_majority":
+        minimums = _sheet_majority(members, minimums, rules.minimum_met_fraction)
 
     flagged: dict[str, list[MemberId]] = {}
+    stops: dict[str, list[MemberId]] = {}
     for m in members:
         for code in m.result.knockouts:
             flagged.setdefault(code, []).append(m.member_id)
+        for code in m.result.stops:
+            stops.setdefault(code, []).append(m.member_id)
+            if m.member_id not in flagged.setdefault(code, []):
+                flagged[code].append(m.member_id)
     pending = tuple(c for c in flagged if c not in confirmed and c not in dismissed)
 
-    bands = first.star_bands
     met = {m.star: m.met for m in minimums}
-    star = star_for(mean, met, bool(confirmed), bands)
+    star = star_for(mean_exact, met, bool(confirmed), bands)
+    if star is not None and rules.minimum_rule == "sheet_majority":
+        # Never above what one member's own sheet reaches (band and minimums).
+        star = min(star, max(s for _, s in member_stars))
     incomplete = tuple(m.member_id for m in members if not m.result.is_complete)
 
     problems = []
@@ -359,8 +403,10 @@ def aggregate(member_results: Sequence[MemberResult], rules: CouncilRules | None
         problems.append("chair_absent")
     if spread_exceeded:
         problems.append("spread_exceeded")
-    if pending:
+    if any(c not in stops for c in pending):
         problems.append("knockout_pending")
+    if any(c in stops for c in pending):
+        problems.append("stop_pending")
     if incomplete:
         problems.append("incomplete_sheets")
 
@@ -373,8 +419,10 @@ def aggregate(member_results: Sequence[MemberResult], rules: CouncilRules | None
         knockouts_flagged=tuple((c, tuple(ms)) for c, ms in flagged.items()),
         knockouts_confirmed=confirmed, knockouts_dismissed=dismissed,
         knockouts_pending=pending, incomplete_members=incomplete,
-        band_star=band_star(mean, bands), star=star, recognised=is_recognised(star, bands),
-        problems=tuple(problems),
+        band_star=band_star(mean_exact, bands), star=star,
+        recognised=is_recognised(star, bands), problems=tuple(problems), mean_exact=mean_exact,
+        stops_flagged=tuple((c, tuple(ms)) for c, ms in stops.items()),
+        member_stars=member_stars,
     )
 
 
@@ -421,4 +469,32 @@ def _council_minimums(members: list[MemberResult],
                     star=star, code=code, required_option=fails[0][1].required_option,
                     members_meeting=tuple(meeting), members_not_meeting=tuple(not_meeting)))
         out.append(CouncilStarMinimums(star=star, met=not held, holding_back=tuple(held)))
+    return tuple(out)
+
+
+def _sheet_majority(members: list[MemberResult], by_item: tuple[CouncilStarMinimums, ...],
+                    fraction: Fraction) -> tuple[CouncilStarMinimums, ...]:
+    """Star s's minimums are met when at least ``fraction`` of the members' own sheets meet
+    every minimum of the stars up to s (cumulative, as on one sheet). The items holding the
+    star back are those of the item-by-item reading, or — when every item is met by a
+    majority but no majority of sheets meets them all — each item some member missed."""
+    n = len(members)
+    out = []
+    for m in by_item:
+        meeting = [r for r in members
+                   if all(r.result.minimums_for(s).met for s in range(1, m.star + 1))]
+        met = Fraction(len(meeting), n) >= fraction
+        held = m.holding_back
+        if not met and not held:
+            failing: dict[str, list[tuple[MemberId, Holdback]]] = {}
+            for r in members:
+                for h in r.result.minimums_for(m.star).holding_back:
+                    failing.setdefault(h.code, []).append((r.member_id, h))
+            held = tuple(CouncilHoldback(
+                star=m.star, code=code, required_option=fails[0][1].required_option,
+                members_meeting=tuple(r.member_id for r in members
+                                      if r.member_id not in {mid for mid, _ in fails}),
+                members_not_meeting=tuple(mid for mid, _ in fails))
+                for code, fails in failing.items())
+        out.append(CouncilStarMinimums(star=m.star, met=met, holding_back=held if not met else ()))
     return tuple(out)

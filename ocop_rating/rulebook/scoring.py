@@ -11,6 +11,12 @@ options, checks the star minimums and knock-outs and returns a :class:`SheetResu
   the option index then counts within that case.
 * ``knockouts`` are the knock-out codes the evaluator flags; each must apply to the sheet.
 
+A knock-out whose item note says a 0 stops the evaluation (``suggest_when_zero``) is met by
+the choices themselves: it is listed in ``stops`` (and, for older callers, in
+``knockouts_suggested``); the sheet then projects no recognition (``projects_recognition``)
+until the council resolves the stop (``rulebook.council``). ``star`` and ``recognised`` stay
+the band-and-minimums reading.
+
 A partial sheet is allowed: ``missing`` lists the unanswered items, the total counts only what
 was chosen, and the star is the *projected* star of what is there (unanswered items count as
 0 points and as not meeting their minimums). ``max_reachable_total`` and ``star_ceiling`` tell
@@ -166,6 +172,10 @@ class SheetResult:
     max_reachable_total: Decimal
     star_ceiling: int | None
     star_bands: tuple[StarBand, ...] = field(default=(), repr=False, compare=False)
+    # Legal stops the sheet's own choices meet (a 0 on an item whose note says a 0 stops the
+    # evaluation, no declaration slip …; DOMAIN §8): the product is not recognised on this
+    # sheet until the council resolves the stop with a reason.
+    stops: tuple[str, ...] = ()
 
     @property
     def is_complete(self) -> bool:
@@ -174,6 +184,16 @@ class SheetResult:
     @property
     def is_knocked_out(self) -> bool:
         return bool(self.knockouts)
+
+    @property
+    def is_stopped(self) -> bool:
+        """A knock-out flagged or a stop met by the choices: not recognised on this sheet."""
+        return bool(self.knockouts or self.stops)
+
+    @property
+    def projects_recognition(self) -> bool:
+        """What the sheet projects: recognised at its star unless a knock-out or stop holds."""
+        return self.recognised and not self.is_stopped
 
     @property
     def points_by_part(self) -> dict[str, Decimal]:
@@ -219,6 +239,7 @@ class SheetResult:
             },
             "knockouts": list(self.knockouts),
             "knockouts_suggested": list(self.knockouts_suggested),
+            "stops": list(self.stops),
             "choices": {c.code: c.option for c in self.choices},
             "cases": {c.code: c.case for c in self.choices if c.case is not None},
         }
@@ -351,4 +372,5 @@ def score_sheet(sheet: Sheet, choices: Mapping[str, int | None], *,
         band_star=band_star(total, sheet.star_bands), star=star,
         recognised=is_recognised(star, sheet.star_bands),
         max_reachable_total=reachable, star_ceiling=ceiling, star_bands=sheet.star_bands,
+        stops=tuple(suggested),
     )

@@ -1,5 +1,6 @@
 // Redraws the running-totals panel (templates/_macros/projection.html) from the server's
-// answer: {parts: [{code, points, max}], total, star, missing: [], holding_back: {"3": [...]}}.
+// answer: {parts: [{code, points, max}], total, star, missing: [], holding_back: {"3": [...]},
+// stops: [{code, label}]}.
 window.OcopProjection = (function () {
   "use strict";
   const lang = document.documentElement.lang || "vi";
@@ -14,6 +15,19 @@ window.OcopProjection = (function () {
     panel.querySelector("#total").textContent = fmt(p.total);
     panel.querySelector("#projected-star").textContent = stars(p.star);
     panel.querySelector("#missing-count").textContent = p.missing.length;
+    // Legal stops the choices meet: the sheet projects "not recognised", with the reason.
+    const stops = document.getElementById("sheet-stops");
+    if (stops && p.stops) {
+      const ul = stops.querySelector("ul");
+      ul.innerHTML = "";
+      for (const s of p.stops) {
+        const li = document.createElement("li");
+        li.textContent = s.label;
+        ul.appendChild(li);
+      }
+      stops.classList.toggle("d-none", p.stops.length === 0);
+      if (p.stops.length) panel.querySelector("#projected-star").textContent = "—";
+    }
     const box = panel.querySelector("#holding-back");
     box.innerHTML = "";
     for (const star of ["3", "4", "5"]) {

@@ -8,7 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from ocop_rating.councils import services
-from ocop_rating.councils.models import Evaluation, RoundState, ScoreSheet
+from ocop_rating.councils.models import Evaluation, RoundState
+from ocop_rating.evaluation import services as sheets
+from ocop_rating.evaluation.models import ScoreSheet
 from tests.browser.conftest import TABLET, expect_http_error, expect_request_failure, login, new_tab
 from tests.conftest import committed
 from tests.factories import accepted_dossier, make_council
@@ -71,8 +73,8 @@ def fill_the_rest(db, scoring, member) -> None:
     sheet = db.session.scalar(db.select(ScoreSheet).filter_by(
         evaluation_id=scoring.evaluation_id, member_id=member.id))
     chosen = {e.item_code for e in sheet.entries if e.option_index is not None}
-    definition = services.sheet_definition(sheet.evaluation)
-    services.save_entries(sheet, {i.code: (len(i.options) - 1, None)
+    definition = sheets.sheet_definition(sheet.evaluation)
+    sheets.save_entries(sheet, {i.code: (len(i.options) - 1, None)
                                   for i in definition.items if i.code not in chosen},
                           expected_version=sheet.version, actor=member.user)
     db.session.commit()

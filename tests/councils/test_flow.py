@@ -13,10 +13,11 @@ from ocop_rating.councils.models import (
     EvaluationStatus,
     MemberRole,
     RoundState,
-    SheetStatus,
 )
 from ocop_rating.dossiers.states import DossierStatus
 from ocop_rating.errors import InvalidTransition, NotAllowed
+from ocop_rating.evaluation import services as scoring
+from ocop_rating.evaluation.models import SheetStatus
 from tests.factories import (
     LAM_DONG,
     QUANG_NINH,
@@ -58,13 +59,13 @@ def test_full_flow_to_a_concluded_result(db):
     round_, evaluation = start_scoring(council, office, dossier)
     assert dossier.status == DossierStatus.in_round
     for member in members:
-        sheet = services.open_sheet(evaluation, actor=member.user)
+        sheet = scoring.open_sheet(evaluation, actor=member.user)
         score_all(sheet, member.user)
     assert all(p.submitted for p in services.progress(evaluation))
     services.move_round(round_, RoundState.closed, actor=members[0].user)
-    result = services.council_result(evaluation)
+    result = scoring.council_result(evaluation)
     assert result.mean_total == Decimal("100.00") and result.star == 5
-    services.conclude_evaluation(evaluation, proposal="Đề nghị công nhận 5 sao",
+    scoring.conclude_evaluation(evaluation, proposal="Đề nghị công nhận 5 sao",
                                  actor=members[1].user)
     assert evaluation.status == EvaluationStatus.concluded and evaluation.star == 5
     assert evaluation.result["rulebook"] == "qd26-2026" and evaluation.result["set"] == 1
@@ -77,14 +78,14 @@ def test_scores_are_locked_by_version(db):
     council, office, members = make_council(members=3)
     _round, evaluation = start_scoring(council, office, accepted_dossier())
     user = members[0].user
-    sheet = services.open_sheet(evaluation, actor=user)
+    sheet = scoring.open_sheet(evaluation, actor=user)
     version = sheet.version
-    services.save_entries(sheet, {"1.1": (0, None)}, expected_version=version, actor=user)
-    with pytest.raises(services.SheetConflict):  # a second tab still holding the old version
-        services.save_entries(sheet, {"1.1": (2, None)}, expected_version=version, actor=user)
+    scoring.save_entries(sheet, {"1.1": (0, None)}, expected_version=version, actor=user)
+    with pytest.raises(scoring.SheetConflict):  # a second tab still holding the old version
+        scoring.save_entries(sheet, {"1.1": (2, None)}, expected_version=version, actor=user)
     assert sheet.entries_by_code()["1.1"].option_index == 0
     with pytest.raises(services.CouncilError):  # bad input: nothing half-written
-        services.save_entries(sheet, {"1.2": (1, None), "1.3": (99, None)},
+        scoring.save_entries(sheet, {"1.2": (1, None), "1.3": (99, None)},
                               expected_version=sheet.version, actor=user)
     assert "1.2" not in sheet.entries_by_code()
 
@@ -93,33 +94,33 @@ def test_submit_needs_a_complete_sheet_and_locks_it(db):
     council, office, members = make_council(members=3)
     _round, evaluation = start_scoring(council, office, accepted_dossier())
     user = members[2].user
-    sheet = services.open_sheet(evaluation, actor=user)
-    services.save_entries(sheet, {"1.1": (0, None)}, expected_version=sheet.version, actor=user)
+    sheet = scoring.open_sheet(evaluation, actor=user)
+    scoring.save_entries(sheet, {"1.1": (0, None)}, expected_version=sheet.version, actor=user)
     with pytest.raises(services.CouncilError, match="chưa chấm"):
-        services.submit_sheet(sheet, expected_version=sheet.version, actor=user)
+        scoring.submit_sheet(sheet, expected_version=sheet.version, actor=user)
     score_all(sheet, user)
     assert sheet.status == SheetStatus.submitted
-    with pytest.raises(services.SheetConflict):
-        services.save_entries(sheet, {"1.1": (1, None)}, expected_version=sheet.version,
+    with pytest.raises(scoring.SheetConflict):
+        scoring.save_entries(sheet, {"1.1": (1, None)}, expected_version=sheet.version,
                               actor=user)
     with pytest.raises(NotAllowed):  # only the chair reopens
-        services.reopen_sheet(sheet, reason="chấm lại", actor=user)
+        scoring.reopen_sheet(sheet, reason="chấm lại", actor=user)
     chair = members[0].user
-    services.reopen_sheet(sheet, reason="Chênh lệch điểm quá lớn", actor=chair)
+    scoring.reopen_sheet(sheet, reason="Chênh lệch điểm quá lớn", actor=chair)
     assert sheet.status == SheetStatus.draft and sheet.reopened_reason
-    services.save_entries(sheet, {"1.1": (1, None)}, expected_version=sheet.version, actor=user)
+    scoring.save_entries(sheet, {"1.1": (1, None)}, expected_version=sheet.version, actor=user)
 
 
 def test_members_cannot_touch_each_others_sheets(db):
     council, office, members = make_council(members=3)
     _round, evaluation = start_scoring(council, office, accepted_dossier())
-    sheet = services.open_sheet(evaluation, actor=members[1].user)
+    sheet = scoring.open_sheet(evaluation, actor=members[1].user)
     with pytest.raises(NotAllowed):
-        services.save_entries(sheet, {"1.1": (0, None)}, expected_version=sheet.version,
+        scoring.save_entries(sheet, {"1.1": (0, None)}, expected_version=sheet.version,
                               actor=members[2].user)
     outsider = make_user(Role.council_member, province_code=QUANG_NINH)
     with pytest.raises(NotAllowed):
-        services.open_sheet(evaluation, actor=outsider)
+        scoring.open_sheet(evaluation, actor=outsider)
 
 
 def test_conflicts_are_flagged_decided_and_reduce_the_quorum(db):
@@ -130,7 +131,7 @@ def test_conflicts_are_flagged_decided_and_reduce_the_quorum(db):
     conflict = next(c for c in evaluation.conflicts if c.member_id == neighbour.id)
     assert not conflict.declared and conflict.status == ConflictStatus.pending
     with pytest.raises(NotAllowed):  # cannot open the sheet while it is pending
-        services.open_sheet(evaluation, actor=neighbour.user)
+        scoring.open_sheet(evaluation, actor=neighbour.user)
     with pytest.raises(NotAllowed):  # a plain member cannot decide
         services.decide_conflict(conflict, upheld=True, actor=members[2].user)
     services.decide_conflict(conflict, upheld=True, actor=members[0].user)
@@ -140,9 +141,9 @@ def test_conflicts_are_flagged_decided_and_reduce_the_quorum(db):
     services.decide_conflict(declared, upheld=False, actor=members[0].user)
     assert members[2] in services.scoring_members(evaluation)
     for member in members[:3]:
-        score_all(services.open_sheet(evaluation, actor=member.user), member.user)
+        score_all(scoring.open_sheet(evaluation, actor=member.user), member.user)
     services.move_round(evaluation.round, RoundState.closed, actor=office)
-    result = services.council_result(evaluation)
+    result = scoring.council_result(evaluation)
     assert result.members_total == 3 and result.quorum_met
 
 
@@ -150,31 +151,51 @@ def test_quorum_one_short_and_chair_absent_block_the_conclusion(db):
     council, office, members = make_council(members=4)
     round_, evaluation = start_scoring(council, office, accepted_dossier())
     for member in members[1:3]:  # two of four, and not the chair
-        score_all(services.open_sheet(evaluation, actor=member.user), member.user)
+        score_all(scoring.open_sheet(evaluation, actor=member.user), member.user)
+    scoring.open_sheet(evaluation, actor=members[3].user)  # a draft: closing is refused
+    with pytest.raises(services.CouncilError, match="chưa nộp"):
+        services.move_round(round_, RoundState.closed, actor=office)
+    assert round_.state == RoundState.scoring
+    for absent in (members[0], members[3]):
+        services.exclude_member(evaluation, absent, reason="Vắng mặt", actor=office)
     services.move_round(round_, RoundState.closed, actor=office)
-    result = services.council_result(evaluation)
-    assert "no_quorum" in result.problems and "chair_absent" in result.problems
+    assert round_.state == RoundState.closed
+    result = scoring.council_result(evaluation)
+    assert "chair_absent" in result.problems
     with pytest.raises(services.CouncilError, match="Chưa thể kết luận"):
-        services.conclude_evaluation(evaluation, proposal="x", actor=office)
+        scoring.conclude_evaluation(evaluation, proposal="x", actor=office)
     assert evaluation.status == EvaluationStatus.scoring
 
 
 def test_spread_beyond_the_limit_names_the_criteria_and_reopening_fixes_it(db):
     council, office, members = make_council(members=3)
     round_, evaluation = start_scoring(council, office, accepted_dossier())
-    score_all(services.open_sheet(evaluation, actor=members[0].user), members[0].user)
-    score_all(services.open_sheet(evaluation, actor=members[1].user), members[1].user)
-    low = services.open_sheet(evaluation, actor=members[2].user)
+    score_all(scoring.open_sheet(evaluation, actor=members[0].user), members[0].user)
+    score_all(scoring.open_sheet(evaluation, actor=members[1].user), members[1].user)
+    low = scoring.open_sheet(evaluation, actor=members[2].user)
     score_all(low, members[2].user, choose=lambda item, options: 0)
     services.move_round(round_, RoundState.closed, actor=office)
-    result = services.council_result(evaluation)
+    result = scoring.council_result(evaluation)
     assert result.spread_exceeded and result.disagreements
-    services.move_round(round_, RoundState.scoring, actor=office)
-    services.reopen_sheet(low, reason="Thảo luận: chấm lại các tiêu chí chênh lệch",
-                          actor=members[0].user)
-    score_all(low, members[2].user)
-    services.move_round(round_, RoundState.closed, actor=office)
-    assert not services.council_result(evaluation).spread_exceeded
+    with pytest.raises(InvalidTransition):  # closing is final: never back to scoring
+        services.move_round(round_, RoundState.scoring, actor=office)
+    with pytest.raises(services.CouncilError):  # after the reveal: the discussion loop only
+        scoring.reopen_sheet(low, reason="chấm lại", actor=members[0].user)
+    before = scoring.sheet_result(low).total
+    definition = scoring.sheet_definition(evaluation)
+    codes = [item.code for item in definition.items][1:]  # every item but 1.1
+    rescore = scoring.start_rescore(evaluation, items=codes, member_ids=[members[2].id],
+                                    reason="Thảo luận: chấm lại các tiêu chí chênh lệch",
+                                    actor=members[0].user)
+    assert low.status == SheetStatus.draft and rescore.is_open
+    assert rescore.previous[str(members[2].id)]["total"] == str(before)
+    with pytest.raises(services.CouncilError, match="1.1"):  # not named by the chair
+        scoring.save_entries(low, {"1.1": (1, None)}, expected_version=low.version,
+                             actor=members[2].user)
+    score_all(low, members[2].user,
+              choose=lambda item, options: 0 if item.code == "1.1" else len(options) - 1)
+    assert not rescore.is_open and round_.state == RoundState.closed
+    assert not scoring.council_result(evaluation).spread_exceeded
 
 
 def test_five_stars_go_to_the_central_council_with_the_provincial_record(db):
@@ -182,9 +203,9 @@ def test_five_stars_go_to_the_central_council_with_the_provincial_record(db):
     dossier = accepted_dossier()
     round_, evaluation = start_scoring(council, office, dossier)
     for member in members:
-        score_all(services.open_sheet(evaluation, actor=member.user), member.user)
+        score_all(scoring.open_sheet(evaluation, actor=member.user), member.user)
     services.move_round(round_, RoundState.closed, actor=office)
-    services.conclude_evaluation(evaluation, proposal="Đề nghị Bộ công nhận 5 sao", actor=office)
+    scoring.conclude_evaluation(evaluation, proposal="Đề nghị Bộ công nhận 5 sao", actor=office)
     central, ministry, experts = make_council(level=CouncilLevel.central, members=3)
     central_round = services.create_legal_rounds(central, 2027, actor=ministry)[0]
     assert dossier in services.eligible_dossiers(central_round)
@@ -193,10 +214,10 @@ def test_five_stars_go_to_the_central_council_with_the_provincial_record(db):
     assert central_eval.escalated_from_id == evaluation.id
     services.move_round(central_round, RoundState.scoring, actor=ministry)
     for member in experts:  # the central council scores it lower
-        sheet = services.open_sheet(central_eval, actor=member.user)
+        sheet = scoring.open_sheet(central_eval, actor=member.user)
         score_all(sheet, member.user, choose=lambda item, options: max(0, len(options) - 2))
     services.move_round(central_round, RoundState.closed, actor=ministry)
-    services.conclude_evaluation(central_eval, proposal="Không đạt 5 sao", actor=ministry)
+    scoring.conclude_evaluation(central_eval, proposal="Không đạt 5 sao", actor=ministry)
     assert central_eval.mean_total < 90
     assert services.central_outcome(evaluation) is central_eval
     assert evaluation.mean_total == Decimal("100.00")  # the provincial record is kept
@@ -224,7 +245,10 @@ def test_round_transitions(db):
     services.move_round(round_, RoundState.open, actor=office)
     services.move_round(round_, RoundState.scoring, actor=office)
     services.move_round(round_, RoundState.closed, actor=office)
-    services.move_round(round_, RoundState.scoring, actor=office)
+    assert round_.state == RoundState.closed
+    with pytest.raises(InvalidTransition):
+        services.move_round(round_, RoundState.scoring, actor=office)
+    assert round_.state == RoundState.closed
 
 
 def test_supplement_goes_back_through_the_province_into_the_same_round(db):

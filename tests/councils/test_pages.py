@@ -5,7 +5,9 @@ import pytest
 
 from ocop_rating.accounts.roles import Role
 from ocop_rating.councils import services
-from ocop_rating.councils.models import RoundState, ScoreSheet, SheetStatus
+from ocop_rating.councils.models import RoundState
+from ocop_rating.evaluation import services as sheets
+from ocop_rating.evaluation.models import ScoreSheet, SheetStatus
 from tests.conftest import committed, csrf_from, form_post
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -47,6 +49,7 @@ def test_council_pages_render_for_the_office_and_members(app, scoring):
         assert response.status_code == 200, url
     member = logged_in(app, scoring["members"][2].user)
     assert scoring["dossier"].product.name in member.get("/councils/my").get_data(as_text=True)
+    _open(member, scoring["evaluation"].id)
     page = member.get(f"/councils/evaluations/{scoring['evaluation'].id}/score")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -68,6 +71,15 @@ def test_outsiders_cannot_see_the_council_or_score(app, db, scoring):
                           f"{evidence.id}").status_code == 403
 
 
+def _open(client, evaluation_id):
+    """Open the member's sheet as the page does: a POST (no GET creates a sheet)."""
+    token = csrf_from(client, f"/councils/evaluations/{evaluation_id}/score")
+    response = client.post(f"/councils/evaluations/{evaluation_id}/score/open",
+                           data={"csrf_token": token})
+    assert response.status_code == 302, response.status_code
+    return response
+
+
 def _save(client, evaluation_id, data, version):
     token = csrf_from(client, f"/councils/evaluations/{evaluation_id}/score")
     payload = {"csrf_token": token, "version": str(version)}
@@ -80,7 +92,7 @@ def test_autosave_answers_the_projection_and_refuses_a_stale_version(app, db, sc
     user = scoring["members"][1].user
     client = logged_in(app, user)
     eid = scoring["evaluation"].id
-    client.get(f"/councils/evaluations/{eid}/score")  # opens the sheet
+    _open(client, eid)
     committed(db)
     sheet = db.session.scalar(db.select(ScoreSheet).filter_by(evaluation_id=eid))
     first = _save(client, eid, {"item-1.1": "2", "comment-1.1": "Nguồn gốc rõ ràng"},
@@ -100,7 +112,7 @@ def test_reload_finds_every_saved_choice(app, db, scoring):
     user = scoring["members"][1].user
     client = logged_in(app, user)
     eid = scoring["evaluation"].id
-    client.get(f"/councils/evaluations/{eid}/score")
+    _open(client, eid)
     committed(db)
     version = db.session.scalar(db.select(ScoreSheet.version).filter_by(evaluation_id=eid))
     for code, option in [("1.1", "1"), ("1.2", "2"), ("2.4", "1")]:
@@ -139,8 +151,8 @@ def test_two_members_saving_at_once_both_keep_their_scores(app, db, scoring):
     eid = scoring["evaluation"].id
     a, b = scoring["members"][1].user, scoring["members"][2].user
     ca, cb = logged_in(app, a), logged_in(app, b)
-    ca.get(f"/councils/evaluations/{eid}/score")
-    cb.get(f"/councils/evaluations/{eid}/score")
+    _open(ca, eid)
+    _open(cb, eid)
     committed(db)
     sheets = {s.member.user_id: s for s in db.session.scalars(
         db.select(ScoreSheet).filter_by(evaluation_id=eid))}
@@ -165,7 +177,7 @@ def test_one_member_two_tabs_exactly_one_write_wins_and_nothing_mixes(app, db, s
     eid = scoring["evaluation"].id
     user = scoring["members"][1].user
     tab1, tab2 = logged_in(app, user), logged_in(app, user)
-    tab1.get(f"/councils/evaluations/{eid}/score")
+    _open(tab1, eid)
     committed(db)
     version = db.session.scalar(db.select(ScoreSheet.version).filter_by(evaluation_id=eid))
     t1 = csrf_from(tab1, f"/councils/evaluations/{eid}/score")
@@ -189,7 +201,7 @@ def test_one_member_two_tabs_exactly_one_write_wins_and_nothing_mixes(app, db, s
 def test_submit_racing_a_save_never_half_applies(app, db, scoring):
     eid = scoring["evaluation"].id
     user = scoring["members"][1].user
-    sheet = services.open_sheet(scoring["evaluation"], actor=user)
+    sheet = sheets.open_sheet(scoring["evaluation"], actor=user)
     score_all(sheet, user, submit=False)
     db.session.commit()
     version = sheet.version
@@ -218,7 +230,7 @@ def test_submit_racing_a_save_never_half_applies(app, db, scoring):
 def test_reminders_go_only_to_members_who_have_not_submitted(app, db, scoring, smtp_server):
     eid = scoring["evaluation"].id
     done = scoring["members"][1].user
-    score_all(services.open_sheet(scoring["evaluation"], actor=done), done)
+    score_all(sheets.open_sheet(scoring["evaluation"], actor=done), done)
     db.session.commit()
     secretary = logged_in(app, scoring["members"][1].user)  # the secretary (members[1])
     response = form_post(secretary, f"/councils/evaluations/{eid}/remind",
@@ -239,7 +251,9 @@ def test_minutes_and_score_tables_after_the_session_closes(app, db, scoring, tmp
     eid, rid = scoring["evaluation"].id, scoring["round"].id
     members = scoring["members"]
     for member in members[:3]:
-        score_all(services.open_sheet(scoring["evaluation"], actor=member.user), member.user)
+        score_all(sheets.open_sheet(scoring["evaluation"], actor=member.user), member.user)
+    services.exclude_member(scoring["evaluation"], members[3], reason="Vắng mặt",
+                            actor=scoring["office"])
     db.session.commit()
     chair = logged_in(app, members[0].user)
     assert chair.get(f"/councils/rounds/{rid}/minutes.pdf").status_code == 404  # still scoring
@@ -257,6 +271,8 @@ def test_minutes_and_score_tables_after_the_session_closes(app, db, scoring, tmp
     assert scoring["dossier"].product.name in extracted
     assert members[0].user.full_name in extracted
     assert "100,00" in extracted
+    # not concluded yet: a draft, and never a star
+    assert "DỰ THẢO — chưa kết luận" in extracted and "5 sao" not in extracted
     xlsx = chair.get(f"/councils/rounds/{rid}/scores.xlsx")
     assert xlsx.status_code == 200
     workbook = load_workbook(io.BytesIO(xlsx.data))

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
-from ocop_rating.councils.reports import (
+from ocop_rating.evaluation.papers import (
     DossierResult,
     ItemScores,
     MemberLine,

@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ocop_rating.councils.reports import (
-    MINUTES_TITLE,
-    NOT_SCORED,
-    NOT_SUBMITTED,
+from ocop_rating.evaluation.papers import MINUTES_TITLE, NOT_SCORED, NOT_SUBMITTED
+from ocop_rating.evaluation.pdf import (
     render_minutes,
     render_score_table_pdf,
-    render_score_table_xlsx,
 )
+from ocop_rating.evaluation.xlsx import render_score_table_xlsx
 from ocop_rating.pdf.stars import STAR_FILL
 
 from ..pdf.helpers import count_blobs, norm, pdf_fonts, pdf_info, pdf_text, render_png
@@ -157,9 +155,9 @@ def test_same_bytes_in_other_processes(data):
     script = (
         "import hashlib, sys\n"
         "from tests.councils_reports import samples\n"
-        "from ocop_rating.councils import reports as r\n"
+        "from ocop_rating.evaluation import pdf as r, xlsx as x\n"
         "d = samples.minutes()\n"
-        "for f in (r.render_minutes, r.render_score_table_pdf, r.render_score_table_xlsx):\n"
+        "for f in (r.render_minutes, r.render_score_table_pdf, x.render_score_table_xlsx):\n"
         "    print(hashlib.sha256(f(d)).hexdigest())\n")
     root = Path(__file__).resolve().parents[2]
     digests = set()

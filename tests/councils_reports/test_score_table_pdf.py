@@ -8,12 +8,8 @@ from decimal import Decimal as D
 import pytest
 from PIL import Image
 
-from ocop_rating.councils.reports import (
-    DISAGREEMENT_HEX,
-    SCORE_TABLE_TITLE,
-    MemberScore,
-    render_score_table_pdf,
-)
+from ocop_rating.evaluation.papers import DISAGREEMENT_HEX, SCORE_TABLE_TITLE, MemberScore
+from ocop_rating.evaluation.pdf import render_score_table_pdf
 from ocop_rating.pdf.stars import STAR_FILL
 
 from ..pdf.helpers import count_blobs, norm, pdf_fonts, pdf_info, pdf_text, render_png

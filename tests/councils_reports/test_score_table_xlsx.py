@@ -11,7 +11,7 @@ from decimal import Decimal as D
 import pytest
 from openpyxl import load_workbook
 
-from ocop_rating.councils.reports import (
+from ocop_rating.evaluation.xlsx import (
     DISAGREEMENT_HEX,
     HEADER_ROW,
     NO_STAR,

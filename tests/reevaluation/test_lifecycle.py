@@ -19,6 +19,7 @@ from ocop_rating.councils.models import DecisionMode, RoundState
 from ocop_rating.dossiers import services as dossiers
 from ocop_rating.dossiers.checklist import LOCAL_ITEMS, checklist_for
 from ocop_rating.dossiers.models import DossierKind
+from ocop_rating.evaluation import services as scoring
 from ocop_rating.reevaluation import services as reevaluation
 from ocop_rating.reevaluation.models import NoticeKind, ReevaluationNotice
 from tests.conftest import committed
@@ -101,10 +102,10 @@ def test_window_notice_dossier_written_opinions_and_supersession(db, certified, 
         assert councils.written_deadline(again) == date(2029, 3, 6)  # 45 days from 20/01
         councils.move_round(round_, RoundState.scoring, actor=office)
         for member in council.active_members:
-            score_all(councils.open_sheet(again, actor=member.user), member.user,
+            score_all(scoring.open_sheet(again, actor=member.user), member.user,
                       choose=below_star(5))
         councils.move_round(round_, RoundState.closed, actor=office)
-        councils.conclude_evaluation(again, proposal="Giữ hạng 4 sao", actor=office)
+        scoring.conclude_evaluation(again, proposal="Giữ hạng 4 sao", actor=office)
         decision = certificates.create_decision(
             kind=DecisionKind.recognition, level=AuthorityLevel.province,
             province_code=certificate.province_code, number="901/QĐ-UBND",

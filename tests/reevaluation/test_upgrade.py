@@ -11,6 +11,7 @@ from ocop_rating.councils.models import RoundState
 from ocop_rating.dossiers import services as dossiers
 from ocop_rating.dossiers.checklist import LOCAL_ITEMS, checklist_for
 from ocop_rating.dossiers.models import DossierKind
+from ocop_rating.evaluation import services as scoring
 from tests.factories import below_star, issued_certificate, make_user, score_all
 
 
@@ -54,10 +55,10 @@ def test_upgrade_from_three_to_four_stars(db):
     evaluation = councils.add_to_round(round_, upgrade, actor=office)
     councils.move_round(round_, RoundState.scoring, actor=office)
     for member in council.active_members:
-        score_all(councils.open_sheet(evaluation, actor=member.user), member.user,
+        score_all(scoring.open_sheet(evaluation, actor=member.user), member.user,
                   choose=choose)
     councils.move_round(round_, RoundState.closed, actor=office)
-    councils.conclude_evaluation(evaluation, proposal="Đề nghị công nhận 4 sao", actor=office)
+    scoring.conclude_evaluation(evaluation, proposal="Đề nghị công nhận 4 sao", actor=office)
     assert evaluation.star == 4
     decision = certificates.create_decision(
         kind=DecisionKind.recognition, level=AuthorityLevel.province,

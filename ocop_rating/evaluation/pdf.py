@@ -1,30 +1,16 @@
-"""The council's session papers: the minutes (biên bản họp hội đồng) as PDF, and the compiled
-score table (bảng tổng hợp điểm: every member's sheet and the means) as PDF and XLSX.
+"""The council's session papers as PDF: the minutes (biên bản họp hội đồng) and the compiled
+score table (bảng tổng hợp điểm: every member's sheet and the means).
 
-Pure rendering from frozen, keyword-only dataclasses of plain values (DOMAIN §4: the mean of the
+Pure rendering from the dataclasses of ``evaluation.papers`` (DOMAIN §4: the mean of the
 members' totals with two decimals, the spread against its limit, the quorum, knock-outs and star
-minimums). The council service computes everything (``rulebook.council.CouncilResult``) and
-fills the dataclasses with labels already in Vietnamese; nothing here imports Flask, the
-database or the rest of the councils package, and nothing is decided here. The same data
-always gives the same bytes (PDF: ``invariant=1``; XLSX: fixed document times and ZIP entry
-times).
+minimums). Nothing here imports Flask or the database, and nothing is decided here. The same
+data always gives the same bytes (``invariant=1``).
 """
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
+from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     Flowable,
@@ -63,166 +49,28 @@ from ocop_rating.pdf import (
 )
 from ocop_rating.pdf.layout import SECTION_BG
 
-MINUTES_TITLE = "BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP"
-_MINUTES_TITLE_LINES = ("BIÊN BẢN HỌP HỘI ĐỒNG", "ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP")
-SCORE_TABLE_TITLE = "BẢNG TỔNG HỢP ĐIỂM"
-NOT_SCORED = "Không chấm"
-NOT_SUBMITTED = "Không nộp phiếu chấm điểm"
-NO_STAR = "Không xếp hạng"
-SUMMARY_SHEET = "Tổng hợp"
-CHAIR_TITLE = "CHỦ TỊCH HỘI ĐỒNG"
-SECRETARY_TITLE = "THƯ KÝ HỘI ĐỒNG"
-SIGN_HINT = "(Ký, ghi rõ họ tên)"
-
-DISAGREEMENT_HEX = "FCE4D6"  # light orange, the same in the PDF and the workbook
-DISAGREEMENT_BG = colors.HexColor(f"#{DISAGREEMENT_HEX}")
-NOT_SCORED_BG = colors.HexColor("#F2F2F2")
-_RED = colors.HexColor("#A61B1B")
-
-MINUTES_PAGE = A4
-TABLE_PAGE = landscape(A4)
-MINUTES_SIZE = 10.5
-TABLE_SIZE = 9.5
-
-
-# --- data -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, kw_only=True)
-class MemberLine:
-    """One member of the council in the attendance list. ``note`` e.g. "Đi công tác" or
-    "Xung đột lợi ích, không chấm hồ sơ Trà hoa vàng Ba Chẽ"."""
-
-    name: str
-    role_label: str                  # "Chủ tịch Hội đồng", "Ủy viên thư ký", "Ủy viên"
-    agency: str                      # "Sở Nông nghiệp và Môi trường"
-    present: bool
-    note: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class MemberScore:
-    """One member's result on one dossier. The member counts in the mean when ``submitted``,
-    ``excluded_reason`` is None and ``total`` is given; otherwise the papers print
-    "Không chấm" with ``excluded_reason`` (or "Không nộp phiếu chấm điểm").
-    ``parts`` are the part subtotals: (("A", 34.25), ("B", 20), ("C", 31.25))."""
-
-    member_name: str
-    role_label: str
-    total: Decimal | None
-    parts: tuple[tuple[str, Decimal], ...]
-    submitted: bool
-    excluded_reason: str | None = None
-
-    @property
-    def counted(self) -> bool:
-        return self.submitted and self.excluded_reason is None and self.total is not None
-
-    @property
-    def not_scored_reason(self) -> str:
-        return nfc(self.excluded_reason).strip() or NOT_SUBMITTED
-
-
-@dataclass(frozen=True, kw_only=True)
-class ItemScores:
-    """One criterion row of the compiled table. ``points_by_member`` follows
-    ``DossierResult.members`` (None: no score from that member); ``disagreement``: the members'
-    choices lie far apart (``rulebook.council`` decides), the row is highlighted."""
-
-    code: str
-    label: str
-    max_points: Decimal
-    points_by_member: tuple[Decimal | None, ...]
-    mean: Decimal | None
-    disagreement: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class DossierResult:
-    """The council's result on one dossier, as computed by ``rulebook.council``.
-
-    ``mean_total`` and ``part_means`` are printed with two decimals; ``spread`` (max − min of
-    the totals) against ``spread_limit``; ``quorum_label`` says whether enough members scored
-    ("Đủ điều kiện: tối thiểu 7 thành viên, có Chủ tịch Hội đồng"); ``star`` None: no star
-    (knock-out); ``recognised``: 3–5 stars that may be certified. ``knockouts`` and
-    ``minimums_failed`` are one sentence each, as printed. ``proposal``: what the council
-    proposes ("Đề nghị Chủ tịch UBND tỉnh công nhận sản phẩm đạt 4 sao").
-    """
-
-    product_name: str
-    product_code: str
-    producer_name: str
-    product_set_label: str           # "Bộ sản phẩm số 14: Chè và các sản phẩm từ chè"
-    rulebook_label: str              # "Quyết định 26/2026/QĐ-TTg"
-    members: tuple[MemberScore, ...]
-    items: tuple[ItemScores, ...]
-    mean_total: Decimal | None
-    part_means: tuple[tuple[str, Decimal], ...]
-    spread: Decimal | None
-    spread_limit: Decimal
-    quorum_label: str
-    star: int | None
-    recognised: bool
-    knockouts: tuple[str, ...] = ()
-    minimums_failed: tuple[str, ...] = ()
-    proposal: str = ""
-
-    @property
-    def counted_members(self) -> int:
-        return sum(1 for m in self.members if m.counted)
-
-    @property
-    def spread_exceeded(self) -> bool:
-        return self.spread is not None and self.spread > self.spread_limit
-
-    def part_codes(self) -> tuple[str, ...]:
-        """The parts in order of first appearance (part means first, then the members)."""
-        codes: list[str] = []
-        for code, _ in (*self.part_means, *(pt for m in self.members for pt in m.parts)):
-            if code not in codes:
-                codes.append(code)
-        return tuple(codes)
-
-
-@dataclass(frozen=True, kw_only=True)
-class MinutesData:
-    """One council session: who sat, and the result on each dossier.
-
-    ``council_name`` in ordinary case ("Hội đồng đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng
-    Ninh"; the header prints it in capitals). ``place_name`` is the locality of the date line
-    ("Quảng Ninh"); ``venue`` the meeting room (blank: ``place_name``). ``quorum_statement``
-    is the council's finding on the session's quorum, printed under the attendance counts.
-    """
-
-    authority_name: str              # "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH"
-    council_name: str
-    council_decision: str            # "Quyết định số 125/QĐ-UBND ngày 02/03/2026"
-    round_name: str                  # "Đợt 1 năm 2026"
-    held_on: date
-    place_name: str
-    chair_name: str
-    secretary_name: str
-    attendance: tuple[MemberLine, ...]
-    dossiers: tuple[DossierResult, ...]
-    conclusion: str
-    document_number: str = ""        # "12/BB-HĐOCOP"; blank prints "Số: ……"
-    venue: str = ""
-    quorum_statement: str = ""
-
-    @property
-    def present_count(self) -> int:
-        return sum(1 for m in self.attendance if m.present)
-
-
-def _check(data: MinutesData) -> None:
-    for dossier in data.dossiers:
-        for item in dossier.items:
-            if len(item.points_by_member) != len(dossier.members):
-                raise ValueError(
-                    f"criterion {item.code} of {dossier.product_code or dossier.product_name}: "
-                    f"{len(item.points_by_member)} scores for {len(dossier.members)} members")
-        if dossier.star is not None and not 1 <= dossier.star <= 5:
-            raise ValueError(f"star must be 1–5 or None, got {dossier.star!r}")
-
+from .papers import (
+    _MINUTES_TITLE_LINES,
+    _RED,
+    CHAIR_TITLE,
+    DISAGREEMENT_BG,
+    DISAGREEMENT_HEX,
+    DRAFT_MARK,
+    DRAFT_NOTE,
+    MINUTES_PAGE,
+    MINUTES_SIZE,
+    NOT_CONCLUDED,
+    NOT_SCORED,
+    NOT_SCORED_BG,
+    SCORE_TABLE_TITLE,
+    SECRETARY_TITLE,
+    SIGN_HINT,
+    TABLE_PAGE,
+    TABLE_SIZE,
+    DossierResult,
+    MinutesData,
+    _check,
+)
 
 # --- shared pieces ----------------------------------------------------------------------------
 
@@ -238,6 +86,8 @@ def _header_number(data: MinutesData) -> str:
 def _star_result(dossier: DossierResult, width: float, size: float) -> Flowable:
     """"Kết quả phân hạng: 4 sao" and the four drawn stars, or "không xếp hạng"."""
     st = styles(size)
+    if not dossier.concluded:
+        return Paragraph(f"Kết quả phân hạng: <b>{NOT_CONCLUDED}</b>", st.body)
     if dossier.star is None:
         return Paragraph("Kết quả phân hạng: <b>không xếp hạng</b>", st.body)
     note = ("đủ điều kiện công nhận" if dossier.recognised
@@ -267,8 +117,17 @@ def _sentences(label: str, lines: Sequence[str], st, *, alarm: bool) -> list[Flo
     return [Paragraph(f"{para(label)}:", st.body)] + [p(f"– {x}", style) for x in lines]
 
 
-def _signatures(width: float, data: MinutesData, size: float) -> Table:
-    """The secretary (left) and the chair (right), side by side, as minutes are signed."""
+def _draft_mark(size: float) -> list[Flowable]:
+    st = styles(size)
+    mark = ParagraphStyle("ocop-draft", parent=st.title, textColor=_RED)
+    return [Paragraph(f"<b>{DRAFT_MARK}</b>", mark), p(DRAFT_NOTE, st.subtitle)]
+
+
+def _signatures(width: float, data: MinutesData, size: float) -> Flowable:
+    """The secretary (left) and the chair (right), side by side, as minutes are signed; a
+    draft carries its mark instead."""
+    if data.is_draft:
+        return Paragraph(f"<b>{DRAFT_MARK}</b> – {DRAFT_NOTE}", styles(size).body)
     left = signature_block(SECRETARY_TITLE, data.secretary_name, hint=SIGN_HINT, size=size)
     right = signature_block(CHAIR_TITLE, data.chair_name, hint=SIGN_HINT, size=size)
     return beside(left, right, width, right_share=0.5)
@@ -363,6 +222,10 @@ def _dossier_section(number: int, dossier: DossierResult, width: float) -> list[
                   st.body),
         *_sentences("Tiêu chí loại (không xếp hạng)", dossier.knockouts, st, alarm=True),
         *_sentences("Yêu cầu tối thiểu chưa đạt", dossier.minimums_failed, st, alarm=False),
+        *_sentences("Điều kiện dừng đánh giá theo phiếu chấm", dossier.stops, st, alarm=True),
+        *_sentences("Thảo luận và chấm lại", dossier.rescores, st, alarm=False),
+        *([labelled("Quy chế áp dụng", dossier.rules_label, st.body)]
+          if nfc(dossier.rules_label).strip() else []),
         _star_result(dossier, width, MINUTES_SIZE),
         Paragraph(f"Đề xuất của Hội đồng: <b>{para(dossier.proposal) or '…'}</b>", st.body),
     ]
@@ -391,6 +254,7 @@ def render_minutes(data: MinutesData) -> bytes:
                           date_line=vn_date_line(data.place_name, data.held_on),
                           left_share=0.45),
         Spacer(1, 14),
+        *(_draft_mark(MINUTES_SIZE) if data.is_draft else []),
         # broken by hand: left to wrap, the title leaves "OCOP" alone on its second line
         Paragraph("<br/>".join(_MINUTES_TITLE_LINES), st.title),
         p(data.round_name, st.subtitle),
@@ -597,6 +461,7 @@ def render_score_table_pdf(data: MinutesData) -> bytes:
     story: list[Flowable] = [
         head,
         Spacer(1, 6),
+        *(_draft_mark(TABLE_SIZE) if data.is_draft else []),
         p(SCORE_TABLE_TITLE, st.title),
         p(f"Đánh giá, phân hạng sản phẩm OCOP – {nfc(data.round_name)}", st.center_bold),
         p(f"({annex})", st.subtitle),
@@ -611,264 +476,3 @@ def render_score_table_pdf(data: MinutesData) -> bytes:
                      author=nfc(data.council_name),
                      subject=f"Bảng tổng hợp điểm, họp ngày {dmy(data.held_on)}",
                      keywords=["OCOP", "bảng tổng hợp điểm", nfc(data.round_name)])
-
-
-# --- compiled score table, XLSX ---------------------------------------------------------------
-
-SHEET_NAME_MAX = 31
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
-_SHEET_RESERVED = {"history"}  # Excel keeps it for change tracking
-XLSX_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-HEADER_ROW = 3                   # rows 1–2: title; 3: column heads; data from row 4
-NUMBER_FORMAT = "0.00"
-
-_FILL_HEAD = PatternFill("solid", fgColor="E8EEF4")
-_FILL_TOTAL = PatternFill("solid", fgColor="F1F5F9")
-_FILL_DISAGREE = PatternFill("solid", fgColor=DISAGREEMENT_HEX)
-_FILL_NOT_SCORED = PatternFill("solid", fgColor="F2F2F2")
-_THIN = Side(style="thin", color="8C8C8C")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-_HEAD_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
-_NUM_ALIGN = Alignment(horizontal="center", vertical="top")
-
-
-def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
-    """A valid, unused worksheet name made from ``name``: NFC; ``[ ]`` become ``( )``,
-    ``/ \\`` become "-", ":" becomes " - ", ``* ?`` and control characters go; no apostrophe
-    at either end; at most 31 characters; not "History"; and unique against ``taken`` the way
-    Excel compares (case-insensitively), by a suffix " (2)", " (3)" … within the 31."""
-    text = nfc(name).replace("[", "(").replace("]", ")")
-    text = re.sub(r"[/\\]", "-", text).replace(":", " - ")
-    text = _SHEET_FORBIDDEN.sub("", text)
-    text = " ".join(text.split()).strip("'").strip() or "Trang tính"
-    used = {nfc(t).casefold() for t in taken} | _SHEET_RESERVED
-
-    def fit(base: str, suffix: str = "") -> str:
-        return base[:SHEET_NAME_MAX - len(suffix)].rstrip().rstrip("'").rstrip() + suffix
-
-    candidate, n = fit(text), 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = fit(text, f" ({n})")
-    return candidate
-
-
-def _sheet_ref(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
-
-
-def _num(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
-def _put(ws, row: int, col: int, value, *, number: bool = False, bold: bool = False,
-         fill: PatternFill | None = None, italic: bool = False, fmt: str = NUMBER_FORMAT):
-    cell = ws.cell(row=row, column=col, value=value)
-    cell.border = _BORDER
-    if number:
-        cell.number_format = fmt
-        cell.alignment = _NUM_ALIGN
-    else:
-        cell.alignment = _WRAP_TOP
-    if bold or italic:
-        cell.font = Font(bold=bold, italic=italic, color="555555" if italic else None)
-    if fill is not None:
-        cell.fill = fill
-    return cell
-
-
-def _heads(ws, labels: Sequence[str], widths: Sequence[float]) -> None:
-    for col, (label, w) in enumerate(zip(labels, widths, strict=True), 1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=nfc(label))
-        cell.font = Font(bold=True)
-        cell.fill = _FILL_HEAD
-        cell.alignment = _HEAD_ALIGN
-        cell.border = _BORDER
-        ws.column_dimensions[get_column_letter(col)].width = w
-
-
-def _title(ws, title: str, subtitle: str) -> None:
-    ws.cell(row=1, column=1, value=nfc(title)).font = Font(bold=True, size=13)
-    ws.cell(row=2, column=1, value=nfc(subtitle)).font = Font(italic=True)
-
-
-def _print_setup(ws) -> None:
-    """A4 landscape, one page wide, the column heads repeated on every printed page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-
-
-def _summary_sheet(ws, data: MinutesData, sheet_names: Sequence[str]) -> None:
-    names: list[str] = []
-    for dossier in data.dossiers:
-        for member in dossier.members:
-            if nfc(member.member_name) not in names:
-                names.append(nfc(member.member_name))
-    _title(ws, f"{SCORE_TABLE_TITLE} – {nfc(data.round_name)}",
-           f"{nfc(data.council_name)}, họp ngày {dmy(data.held_on)}")
-    labels = ["STT", "Tên sản phẩm", "Mã sản phẩm", "Chủ thể", "Bộ sản phẩm", *names,
-              "Điểm trung bình", "Chênh lệch", "Hạng sao", "Đề xuất"]
-    widths = [6, 34, 20, 34, 28, *[14] * len(names), 12, 11, 9, 40]
-    _heads(ws, labels, widths)
-    first_member = 6
-    for i, (dossier, sheet) in enumerate(zip(data.dossiers, sheet_names, strict=True), 1):
-        row = HEADER_ROW + i
-        _put(ws, row, 1, i, number=True, fmt="0")
-        link = _put(ws, row, 2, nfc(dossier.product_name))
-        link.hyperlink = f"#{_sheet_ref(sheet)}!A1"
-        link.font = Font(color="1F4E79", underline="single")
-        _put(ws, row, 3, nfc(dossier.product_code))
-        _put(ws, row, 4, nfc(dossier.producer_name))
-        _put(ws, row, 5, nfc(dossier.product_set_label))
-        by_name = {nfc(m.member_name): m for m in dossier.members}
-        for j, name in enumerate(names):
-            member = by_name.get(name)
-            if member is None:
-                _put(ws, row, first_member + j, None)
-            elif member.counted:
-                _put(ws, row, first_member + j, _num(member.total), number=True)
-            else:
-                _put(ws, row, first_member + j, NOT_SCORED, italic=True, fill=_FILL_NOT_SCORED)
-        col = first_member + len(names)
-        _put(ws, row, col, _num(dossier.mean_total), number=True, bold=True)
-        _put(ws, row, col + 1, _num(dossier.spread), number=True)
-        if dossier.star is None:
-            _put(ws, row, col + 2, NO_STAR, italic=True)
-        else:
-            _put(ws, row, col + 2, dossier.star, number=True, fmt="0")
-        _put(ws, row, col + 3, nfc(dossier.proposal))
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
-    _print_setup(ws)
-
-
-def _dossier_sheet(ws, dossier: DossierResult) -> None:
-    _title(ws, nfc(dossier.product_name),
-           " · ".join(f"{label}: {nfc(value)}" for label, value in (
-               ("Mã sản phẩm", dossier.product_code), ("Chủ thể", dossier.producer_name),
-               ("Bộ sản phẩm", dossier.product_set_label),
-               ("Bộ tiêu chí", dossier.rulebook_label)) if nfc(value).strip()))
-    n = len(dossier.members)
-    heads = [nfc(m.member_name) if m.counted else f"{nfc(m.member_name)} ({NOT_SCORED.lower()})"
-             for m in dossier.members]
-    _heads(ws, ["Mã", "Tiêu chí", "Tối đa", *heads, "Trung bình", "Chênh lệch lớn"],
-           [8, 52, 8, *[14] * n, 12, 11])
-    mean_col, flag_col = 4 + n, 5 + n
-    row = HEADER_ROW
-    for item in dossier.items:
-        row += 1
-        fill = _FILL_DISAGREE if item.disagreement else None
-        _put(ws, row, 1, nfc(item.code), fill=fill)
-        _put(ws, row, 2, nfc(item.label), fill=fill)
-        _put(ws, row, 3, _num(item.max_points), number=True, fill=fill)
-        for j, value in enumerate(item.points_by_member):
-            member_fill = fill or (None if dossier.members[j].counted else _FILL_NOT_SCORED)
-            _put(ws, row, 4 + j, _num(value), number=True, fill=member_fill)
-        _put(ws, row, mean_col, _num(item.mean), number=True, bold=item.disagreement, fill=fill)
-        _put(ws, row, flag_col, "Có" if item.disagreement else None, fill=fill)
-
-    means = dict(dossier.part_means)
-    for code in dossier.part_codes():
-        row += 1
-        _put(ws, row, 1, None, fill=_FILL_TOTAL)
-        _put(ws, row, 2, f"Cộng phần {code}", bold=True, fill=_FILL_TOTAL)
-        _put(ws, row, 3, None, fill=_FILL_TOTAL)
-        for j, member in enumerate(dossier.members):
-            value = dict(member.parts).get(code) if member.counted else None
-            _put(ws, row, 4 + j, _num(value), number=True, bold=True, fill=_FILL_TOTAL)
-        _put(ws, row, mean_col, _num(means.get(code)), number=True, bold=True, fill=_FILL_TOTAL)
-        _put(ws, row, flag_col, None, fill=_FILL_TOTAL)
-    row += 1
-    _put(ws, row, 1, None, fill=_FILL_TOTAL)
-    _put(ws, row, 2, "TỔNG ĐIỂM", bold=True, fill=_FILL_TOTAL)
-    _put(ws, row, 3, None, fill=_FILL_TOTAL)
-    for j, member in enumerate(dossier.members):
-        if member.counted:
-            _put(ws, row, 4 + j, _num(member.total), number=True, bold=True, fill=_FILL_TOTAL)
-        else:
-            _put(ws, row, 4 + j, NOT_SCORED, italic=True, fill=_FILL_NOT_SCORED)
-    _put(ws, row, mean_col, _num(dossier.mean_total), number=True, bold=True, fill=_FILL_TOTAL)
-    _put(ws, row, flag_col, None, fill=_FILL_TOTAL)
-
-    facts: list[tuple[str, object, bool]] = [
-        ("Chênh lệch tổng điểm", _num(dossier.spread), True),
-        ("Giới hạn chênh lệch", _num(dossier.spread_limit), True),
-        ("Số thành viên chấm", f"{dossier.counted_members}/{n} – {nfc(dossier.quorum_label)}",
-         False),
-        ("Hạng sao", dossier.star if dossier.star is not None else NO_STAR, False),
-        ("Tiêu chí loại", "; ".join(nfc(x) for x in dossier.knockouts) or "Không có", False),
-        ("Yêu cầu tối thiểu chưa đạt",
-         "; ".join(nfc(x) for x in dossier.minimums_failed) or "Không có", False),
-        ("Đề xuất", nfc(dossier.proposal), False),
-    ]
-    for member in dossier.members:
-        if not member.counted:
-            facts.append((f"{NOT_SCORED}: {nfc(member.member_name)}",
-                          member.not_scored_reason, False))
-    row += 1
-    for label, value, number in facts:
-        row += 1
-        ws.cell(row=row, column=2, value=label).font = Font(bold=True)
-        cell = ws.cell(row=row, column=3, value=value)
-        if number:
-            cell.number_format = NUMBER_FORMAT
-        elif isinstance(value, int):
-            cell.number_format = "0"
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)
-    _print_setup(ws)
-
-
-def _fixed_zip(raw: bytes) -> bytes:
-    """Re-pack the workbook's ZIP with fixed entry times and attributes (openpyxl stamps
-    every entry with the current time), in the same order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for entry in src.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=XLSX_ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            dst.writestr(info, src.read(entry.filename))
-    return out.getvalue()
-
-
-def render_score_table_xlsx(data: MinutesData) -> bytes:
-    """The compiled score table as a workbook: "Tổng hợp" (one row per dossier: product, code,
-    producer, set, each member's total, mean, spread, star, proposal; the product name links
-    to its sheet) and one sheet per dossier (criteria × members with the means; subtotals per
-    part; totals), numbers as numbers with two decimals, heads and first columns frozen,
-    rows of disagreement filled light orange. Created and modified at the session's date, so
-    the same data gives the same bytes."""
-    _check(data)
-    wb = Workbook()
-    summary = wb.active
-    summary.title = SUMMARY_SHEET
-    taken = [SUMMARY_SHEET]
-    for dossier in data.dossiers:
-        taken.append(sheet_title(dossier.product_name or dossier.product_code, taken))
-    sheet_names = taken[1:]
-    _summary_sheet(summary, data, sheet_names)
-    for dossier, name in zip(data.dossiers, sheet_names, strict=True):
-        _dossier_sheet(wb.create_sheet(title=name), dossier)
-
-    stamp = datetime.combine(data.held_on, time())
-    props = wb.properties
-    props.creator = "ocop-rating"
-    props.lastModifiedBy = "ocop-rating"
-    props.title = f"Bảng tổng hợp điểm – {nfc(data.round_name)}"
-    props.subject = nfc(data.council_name)
-    props.keywords = "OCOP, bảng tổng hợp điểm"
-    props.language = "vi"
-    props.created = stamp
-    props.modified = stamp
-
-    buf = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save_workbook() would stamp "modified" with now.
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return _fixed_zip(buf.getvalue())
