@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from ocop_rating.demo import fill_dossier
 from ocop_rating.dossiers import services as dossiers
 from ocop_rating.dossiers.models import Dossier, DossierKind
 from ocop_rating.dossiers.services import DossierError
-from ocop_rating.demo import fill_dossier
 from tests.conftest import committed, form_post
 from tests.factories import make_producer, make_product
 from tests.public.helpers import quick_certificate
