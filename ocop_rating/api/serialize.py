@@ -49,7 +49,7 @@ def certificate_json(c: Certificate, today: date) -> dict:
         ground = c.revocation_ground
         revocation = {"ground": ground.value if ground else None,
                       "ground_label": ground.label if ground else None,
-                      "revoked_on": _iso(_local_date(c.revoked_at)),
+                      "revoked_on": _iso(c.revoked_on),
                       "decision": _decision(c.revocation_decision)}
     return {
         "number": c.number,

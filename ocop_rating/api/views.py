@@ -1,13 +1,12 @@
 """Anonymous, read-only JSON. Errors are JSON too (errors.py answers /api/ paths in JSON)."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..certificates import services
 from ..errors import OcopError
+from ..legaltime import legal_today
 from ..public import reading
 from ..public.query import parse_registry_args
 from . import bp
@@ -46,7 +45,7 @@ def certificate(number: str):
         raise NotInRegistry(_("Không có giấy chứng nhận số %(n)s trong sổ đăng ký: sản phẩm "
                               "không được chứng nhận OCOP (hoặc số không đúng).", n=number[:100]))
     _keep = reading.preload([found])
-    return jsonify(certificate_json(found, date.today()))
+    return jsonify(certificate_json(found, legal_today()))
 
 
 @bp.get("/registry")
@@ -55,7 +54,7 @@ def registry():
     if parsed.problems:
         raise BadParameter("; ".join(f"{p.param}: {p.message}" for p in parsed.problems))
     query = parsed.query
-    today = date.today()
+    today = legal_today()
     rows, total = services.registry(query, today=today)
     _keep = reading.preload(rows)
     return jsonify(items=[certificate_json(c, today) for c in rows], total=total,

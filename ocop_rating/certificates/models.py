@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import Role
 from ..db import UTCDateTime, db, enum_column, utcnow
+from ..legaltime import legal_today
 
 
 class DecisionKind(str, enum.Enum):
@@ -245,7 +246,7 @@ class Certificate(db.Model):
         return max(self.expires_on, self.extended_until or self.expires_on)
 
     def status_on(self, today: date | None = None) -> CertificateStatus:
-        today = today or date.today()
+        today = today or legal_today()
         if self.revoked_at is not None:
             return CertificateStatus.revoked
         if self.superseded_by_id is not None:
@@ -263,11 +264,16 @@ class Certificate(db.Model):
         return self.status_on()
 
     @property
+    def revoked_on(self) -> date | None:
+        """The revocation's legal date: the date of its decision, not when it was recorded."""
+        return self.revocation_decision.decided_on if self.revocation_decision else None
+
+    @property
     def revocation_ground(self) -> RevocationGround | None:
         return self.revocation_decision.ground if self.revocation_decision else None
 
     def days_to_expiry(self, today: date | None = None) -> int:
-        return (self.expires_on - (today or date.today())).days
+        return (self.expires_on - (today or legal_today())).days
 
     def can_manage(self, user) -> bool:
         level = AuthorityLevel.ministry if self.issuer_key == "BO" else AuthorityLevel.province

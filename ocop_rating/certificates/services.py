@@ -16,6 +16,7 @@ from .. import audit
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
+from ..legaltime import legal_date, legal_today
 from ..rulebook import get_rulebook
 from ..text import fold
 from .models import (
@@ -363,12 +364,15 @@ def revoke(certificates: list[Certificate], *, ground: RevocationGround, number:
     if len(issuers) != 1:
         raise CertificateError(_("Các giấy chứng nhận phải do cùng một cơ quan cấp."),
                                code="mixed_issuers")
+    today = legal_today()
+    if decided_on is not None and decided_on > today:
+        raise CertificateError(_("Ngày quyết định thu hồi không thể sau hôm nay (%(d)s): ngày "
+                                 "của quyết định là ngày thu hồi có hiệu lực.",
+                                 d=today.strftime("%d/%m/%Y")), code="decided_in_future")
     for certificate in certificates:
         _require(certificate.can_manage(actor),
                  _("Giấy chứng nhận %(n)s không thuộc thẩm quyền của bạn.", n=certificate.number))
-        if certificate.revoked_at is not None:
-            raise CertificateError(_("Giấy chứng nhận %(n)s đã bị thu hồi.", n=certificate.number),
-                                   code="already_revoked")
+        _check_revocable(certificate, decided_on or today)
     first = certificates[0]
     level = AuthorityLevel.ministry if first.issuer_key == MINISTRY_KEY else AuthorityLevel.province
     decision = create_decision(kind=DecisionKind.revocation, level=level,
@@ -382,6 +386,40 @@ def revoke(certificates: list[Certificate], *, ground: RevocationGround, number:
     db.session.flush()
     issue_decision(decision, actor=actor)
     return decision
+
+
+def _check_revocable(certificate: Certificate, decided_on: date) -> None:
+    """Only a certificate in force can be revoked: a revoked or superseded one has nothing
+    left to revoke, and an expired one has lapsed (it is listed as lapsed, never revoked)."""
+    if certificate.revoked_at is not None:
+        raise CertificateError(_("Giấy chứng nhận %(n)s đã bị thu hồi.", n=certificate.number),
+                               code="already_revoked")
+    if certificate.superseded_by_id is not None:
+        raise CertificateError(_("Giấy chứng nhận %(n)s đã được thay thế bằng giấy chứng nhận "
+                                 "mới, không thu hồi được.", n=certificate.number),
+                               code="superseded")
+    if decided_on < certificate.issued_on:
+        raise CertificateError(_("Ngày quyết định thu hồi trước ngày cấp giấy chứng nhận %(n)s "
+                                 "(%(d)s).", n=certificate.number,
+                                 d=certificate.issued_on.strftime("%d/%m/%Y")),
+                               code="decided_before_issue")
+    if certificate.status_on(decided_on) == CertificateStatus.expired:
+        raise CertificateError(_("Giấy chứng nhận %(n)s đã hết hiệu lực từ ngày %(d)s: giấy "
+                                 "chứng nhận hết hiệu lực không thu hồi được, được ghi nhận là "
+                                 "hết hiệu lực.", n=certificate.number,
+                                 d=certificate.valid_until().strftime("%d/%m/%Y")),
+                               code="expired")
+
+
+def revocable(certificate: Certificate, today: date | None = None) -> bool:
+    """Whether the certificate may still be revoked (in force: not expired, revoked or
+    superseded)."""
+    today = today or legal_today()
+    try:
+        _check_revocable(certificate, today)
+    except CertificateError:
+        return False
+    return True
 
 
 def _apply_revocation(decision: Decision, certificate: Certificate, *, actor) -> None:
@@ -432,7 +470,7 @@ def registry(query: RegistryQuery, *, today: date | None = None):
 
     from .models import EXPIRING_DAYS
 
-    today = today or date.today()
+    today = today or legal_today()
     stmt = db.select(Certificate)
     if query.q:
         for word in fold(_clean(query.q)).split():
@@ -479,20 +517,20 @@ def star_history(product) -> list[dict]:
     events = []
     dossiers = db.session.scalars(db.select(Dossier).filter_by(product_id=product.id)).all()
     for dossier in dossiers:
-        events.append({"on": (dossier.submitted_at or dossier.created_at).date(),
+        events.append({"on": legal_date(dossier.submitted_at or dossier.created_at),
                        "kind": "dossier", "dossier": dossier})
     evaluations = db.session.scalars(db.select(Evaluation).where(
         Evaluation.dossier_id.in_([d.id for d in dossiers]))).all() if dossiers else []
     for evaluation in evaluations:
         if evaluation.concluded_at:
-            events.append({"on": evaluation.concluded_at.date(), "kind": "evaluation",
+            events.append({"on": legal_date(evaluation.concluded_at), "kind": "evaluation",
                            "evaluation": evaluation})
     for certificate in db.session.scalars(db.select(Certificate).filter_by(
             product_id=product.id)).all():
         events.append({"on": certificate.issued_on, "kind": "certificate",
                        "certificate": certificate})
         if certificate.revoked_at:
-            events.append({"on": certificate.revoked_at.date(), "kind": "revoked",
+            events.append({"on": certificate.revoked_on, "kind": "revoked",
                            "certificate": certificate})
     order = {"dossier": 0, "evaluation": 1, "certificate": 2, "revoked": 3}
     return sorted(events, key=lambda e: (e["on"], order[e["kind"]]))

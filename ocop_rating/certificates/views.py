@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,6 +6,7 @@ from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
+from ..legaltime import legal_today
 from ..text import fold
 from . import bp, services
 from .forms import DecisionForm, RevokeForm
@@ -61,9 +60,21 @@ def index():
         rows = [c for c in rows if c.status.value == status]
     return render_template("certificates/index.html", certificates=rows, q=q, star=star,
                            status=status, statuses=list(CertificateStatus),
-                           revoke_form=_revoke_form(),
+                           revoke_form=_revoke_form(), revocable=services.revocable,
+                           alerts=_revocation_alerts(),
                            can_revoke=current_user.role in (Role.admin, Role.ministry,
                                                             Role.province))
+
+
+def _revocation_alerts() -> list:
+    """Revocation proposals near or past their 15-day limit, for the offices that decide."""
+    from ..reevaluation.services import revocation_alerts
+
+    if current_user.role == Role.province:
+        return revocation_alerts(current_user.province_code)
+    if current_user.role in NATIONAL_ROLES:
+        return revocation_alerts(None)
+    return []
 
 
 @bp.post("/revoke")
@@ -98,7 +109,7 @@ def mine():
         abort(403)
     rows = db.session.scalars(db.select(Certificate).filter_by(
         producer_id=current_user.producer_id).order_by(Certificate.issued_on.desc())).all()
-    return render_template("certificates/mine.html", certificates=rows, today=date.today())
+    return render_template("certificates/mine.html", certificates=rows, today=legal_today())
 
 
 def _load(certificate_id: int) -> Certificate:
@@ -114,7 +125,7 @@ def show(certificate_id: int):
     certificate = _load(certificate_id)
     return render_template("certificates/show.html", certificate=certificate,
                            history=services.star_history(certificate.product),
-                           verify_url=services.verify_url(certificate), today=date.today())
+                           verify_url=services.verify_url(certificate), today=legal_today())
 
 
 @bp.get("/<int:certificate_id>.pdf")

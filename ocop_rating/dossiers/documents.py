@@ -3,9 +3,8 @@ dataclasses (ocop_rating/dossiers/pdf.py). Printed text stays Vietnamese whateve
 interface language: these are administrative documents."""
 from __future__ import annotations
 
-from datetime import date
-
 from ..geo.models import Commune, Province
+from ..legaltime import legal_date, legal_today
 from ..rulebook import get_rulebook
 from . import pdf, services
 from .checklist import LOCAL_ITEMS, checklist_for
@@ -66,7 +65,7 @@ def form01(dossier: Dossier) -> bytes:
         producer=producer_info(dossier), product_name=dossier.product.name,
         product_set_number=dossier.set_no, product_set_name=set_name, group_label=group,
         subgroup_label=subgroup, evaluation_kind_label=dossier.kind.label,
-        registered_on=(dossier.submitted_at or dossier.created_at).date(),
+        registered_on=legal_date(dossier.submitted_at or dossier.created_at),
         place_name=short_place(commune), signer_name=dossier.producer.representative_name,
         product_code=dossier.product.code or "", production_address=dossier.production_address,
         annual_capacity=dossier.annual_capacity, main_markets=dossier.main_markets,
@@ -121,7 +120,7 @@ def form02(dossier: Dossier) -> bytes:
         producer=producer_info(dossier), product_name=dossier.product.name,
         product_set_number=dossier.set_no, product_set_name=set_name,
         rulebook_label=get_rulebook(dossier.rulebook_code).instrument, parts=tuple(parts),
-        projected_star=result.star, assessed_on=date.today(), place_name=short_place(commune),
+        projected_star=result.star, assessed_on=legal_today(), place_name=short_place(commune),
         signer_name=dossier.producer.representative_name,
         product_code=dossier.product.code or "", blocking_minimums=tuple(blocking),
         total_points=result.total,
@@ -139,7 +138,7 @@ def form03(dossier: Dossier) -> bytes | None:
     return pdf.render_form03(pdf.Form03Data(
         commune_name=commune_title(commune), province_name=province_title(commune.province),
         producer=producer_info(dossier), product_name=dossier.product.name,
-        received_on=(dossier.submitted_at or dossier.created_at).date(),
+        received_on=legal_date(dossier.submitted_at or dossier.created_at),
         checklist=tuple(pdf.ChecklistLine(label=str(i.label),
                                           present=bool(check.checklist.get(i.code)))
                         for i in checklist_for(dossier.set_no)),
@@ -148,6 +147,6 @@ def form03(dossier: Dossier) -> bytes | None:
         conclusion=check.proposal,
         result_label=pdf.RESULT_FORWARD if forwarded else pdf.RESULT_RETURN,
         officer_name=check.officer.full_name if check.officer else "",
-        officer_title="CÁN BỘ KIỂM TRA", assessed_on=(check.checked_at or dossier.created_at).date(),
+        officer_title="CÁN BỘ KIỂM TRA", assessed_on=legal_date(check.checked_at or dossier.created_at),
         place_name=short_place(commune), product_set_number=dossier.set_no,
         product_set_name=set_name))

@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..accounts.roles import Role
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
+from ..legaltime import legal_date, legal_today
 from ..producers.models import ProducerStatus
 from ..products.models import Product
 from ..products.services import assign_code, current_rulebook_code
@@ -57,6 +58,7 @@ def create_dossier(product: Product, *, kind: DossierKind, actor) -> Dossier:
     if open_ is not None:
         raise DossierError(_("Sản phẩm này đã có một hồ sơ đang xử lý (#%(id)s).", id=open_.id),
                            code="dossier_open")
+    certificate = check_kind(product, kind)
     dossier = Dossier(product_id=product.id, producer_id=producer.id,
                       province_code=producer.province_code, commune_code=producer.commune_code,
                       kind=kind, status=DossierStatus.draft,
@@ -66,27 +68,123 @@ def create_dossier(product: Product, *, kind: DossierKind, actor) -> Dossier:
     db.session.flush()
     if kind in (DossierKind.reevaluation, DossierKind.upgrade):
         _prefill_from_last_evaluation(dossier)
+        dossier.previous_certificate_id = certificate.id
     _apply_derived_claims(dossier)
     audit.record(dossier, "created", actor=actor, new=DossierStatus.draft)
     return dossier
 
 
+# -- which kind of dossier applies (Decision 26/2026; DOMAIN.md §6) --------------------------
+
+@dataclass
+class KindOption:
+    """One kind of dossier for "Lập hồ sơ mới": offered, or not, with the reason why."""
+
+    kind: DossierKind
+    reason: str = ""
+
+    @property
+    def offered(self) -> bool:
+        return not self.reason
+
+
+def current_certificate(product: Product):
+    """The product's latest certificate neither revoked nor superseded (it may have
+    expired), or None."""
+    from ..certificates.models import Certificate
+
+    return db.session.scalars(
+        db.select(Certificate).filter_by(product_id=product.id, revoked_at=None,
+                                         superseded_by_id=None)
+        .order_by(Certificate.issued_on.desc(), Certificate.id.desc())).first()
+
+
+def _kind_problem(kind: DossierKind, certificate, today: date) -> str:
+    """Why ``kind`` does not apply to a product whose current certificate is
+    ``certificate``; empty when it applies."""
+    from ..certificates import windows
+    from ..certificates.models import CertificateStatus
+
+    status = certificate.status_on(today) if certificate is not None else None
+    in_force = status in (CertificateStatus.valid, CertificateStatus.expiring,
+                          CertificateStatus.extended)
+    fmt = "%d/%m/%Y"
+    if kind == DossierKind.first:
+        if in_force:
+            return _("Sản phẩm đang có giấy chứng nhận OCOP số %(n)s (%(s)d sao), hiệu lực đến "
+                     "%(d)s: không đánh giá lần đầu được nữa; hãy chọn nâng hạng hoặc đánh "
+                     "giá lại.", n=certificate.number, s=certificate.star,
+                     d=certificate.valid_until().strftime(fmt))
+        return ""
+    if kind == DossierKind.upgrade:
+        if not in_force:
+            return _("Nâng hạng chỉ dành cho sản phẩm đang có giấy chứng nhận OCOP còn hiệu "
+                     "lực ở hạng sao thấp hơn; sản phẩm này chưa có (hoặc không còn) giấy "
+                     "chứng nhận còn hiệu lực. Hãy chọn đánh giá, phân hạng lần đầu.")
+        if certificate.star >= 5:
+            return _("Sản phẩm đã đạt 5 sao, hạng cao nhất: không nâng hạng được.")
+        return ""
+    # A re-evaluation follows a certificate whose filing window has opened.
+    if certificate is None:
+        return _("Đánh giá lại chỉ dành cho sản phẩm đã có giấy chứng nhận OCOP (chưa bị thu "
+                 "hồi); sản phẩm này chưa có. Hãy chọn đánh giá, phân hạng lần đầu.")
+    standing = windows.filing_on(certificate, today)
+    if standing == windows.Filing.early:
+        return _("Chưa đến thời hạn nộp hồ sơ đánh giá lại: giấy chứng nhận số %(n)s hết hiệu "
+                 "lực ngày %(d)s; hồ sơ đánh giá lại nộp từ ngày %(w)s (%(days)d ngày trước "
+                 "khi hết hiệu lực).", n=certificate.number,
+                 d=certificate.expires_on.strftime(fmt),
+                 w=windows.window_opens_on(certificate).strftime(fmt),
+                 days=windows.window_days())
+    if standing != windows.Filing.in_window and windows.late_filing_refused():
+        return _("Đã quá thời hạn nộp hồ sơ đánh giá lại cho giấy chứng nhận số %(n)s (đến "
+                 "ngày %(c)s, %(days)d ngày trước khi hết hiệu lực ngày %(d)s). Khi giấy "
+                 "chứng nhận hết hiệu lực, hãy chọn đánh giá, phân hạng lần đầu.",
+                 n=certificate.number, c=windows.window_closes_on(certificate).strftime(fmt),
+                 days=windows.late_days(), d=certificate.expires_on.strftime(fmt))
+    return ""
+
+
+def kind_options(product: Product, today: date | None = None) -> list[KindOption]:
+    """Every kind of dossier, each offered or not with a plain reason, for the product as
+    it stands today."""
+    today = today or legal_today()
+    certificate = current_certificate(product)
+    return [KindOption(kind, _kind_problem(kind, certificate, today)) for kind in DossierKind]
+
+
+def check_kind(product: Product, kind: DossierKind, today: date | None = None):
+    """Refuse a kind that does not apply (an upgrade without a live certificate at a lower
+    star, a re-evaluation before its window opens ...); return the certificate an upgrade
+    or a re-evaluation follows (None for a first evaluation)."""
+    today = today or legal_today()
+    certificate = current_certificate(product)
+    problem = _kind_problem(kind, certificate, today)
+    if problem:
+        raise DossierError(problem, code="kind_not_applicable")
+    return None if kind == DossierKind.first else certificate
+
+
+def is_late_reevaluation(dossier: Dossier) -> bool:
+    """A re-evaluation dossier filed after the 120-day mark: accepted, flagged late."""
+    from ..certificates import windows
+    from ..certificates.models import Certificate
+
+    if dossier.kind != DossierKind.reevaluation or dossier.submitted_at is None \
+            or dossier.previous_certificate_id is None:
+        return False
+    certificate = db.session.get(Certificate, dossier.previous_certificate_id)
+    return windows.filing_on(certificate, legal_date(dossier.submitted_at)) != \
+        windows.Filing.in_window
+
 def _prefill_from_last_evaluation(dossier: Dossier) -> None:
     """A re-evaluation or upgrade starts from the last evaluated dossier of the product: its
     Form 01 answers, self-assessment and evidence are kept unless the producer replaces them
     (claims of items the current sheet no longer has are dropped)."""
-    from ..certificates.models import Certificate
-
     previous = db.session.scalars(
         db.select(Dossier).filter_by(product_id=dossier.product_id,
                                      status=DossierStatus.evaluated)
         .where(Dossier.id != dossier.id).order_by(Dossier.id.desc())).first()
-    live = db.session.scalars(
-        db.select(Certificate).filter_by(product_id=dossier.product_id, revoked_at=None,
-                                         superseded_by_id=None)
-        .order_by(Certificate.issued_on.desc())).first()
-    if live is not None:
-        dossier.previous_certificate_id = live.id
     if previous is None:
         return
     for field in ("production_address", "annual_capacity", "main_markets", "product_story"):
@@ -304,7 +402,9 @@ def submit(dossier: Dossier, *, actor, today: date | None = None) -> None:
     if problems:
         raise DossierError(_("Hồ sơ chưa đủ để nộp: %(n)d mục cần bổ sung.", n=len(problems)),
                            code="incomplete")
-    today = today or date.today()
+    today = today or legal_today()
+    if dossier.status != DossierStatus.returned_by_province:
+        check_kind(dossier.product, dossier.kind, today)  # filing with the commune
     if dossier.status == DossierStatus.returned_by_province:
         transition(dossier, DossierStatus.forwarded, actor=actor, note=_("Bổ sung theo yêu cầu"))
         _notify_province(dossier, _("Hồ sơ đã được bổ sung"), actor=actor)
@@ -483,4 +583,4 @@ def commune_counts(user, *, status: DossierStatus | None = None) -> list[tuple[s
 
 def is_late_at_commune(dossier: Dossier, today: date | None = None) -> bool:
     return (dossier.status == DossierStatus.submitted and dossier.commune_deadline is not None
-            and (today or date.today()) > dossier.commune_deadline)
+            and (today or legal_today()) > dossier.commune_deadline)

@@ -1,5 +1,3 @@
-from datetime import date
-
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,6 +8,7 @@ from ..actions import perform
 from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
+from ..legaltime import legal_date, legal_today
 from ..products.models import Product
 from . import bp, services
 from .checklist import LOCAL_ITEMS, checklist_for
@@ -78,9 +77,24 @@ def index():
     filters = {k: v for k, v in (("status", status), ("commune", commune)) if v}
     return render_template("dossiers/index.html", dossiers=pager.items, pager=pager,
                            filters=filters, status=status, statuses=list(DossierStatus),
-                           today=date.today(), is_late=services.is_late_at_commune,
+                           today=legal_today(), legal_date=legal_date, is_late=services.is_late_at_commune,
                            communes=services.commune_counts(current_user, status=status_enum),
                            commune=commune)
+
+
+def _new_page(product: Product, *, error: str = "", selected: str = "", status: int = 200):
+    return render_template("dossiers/new.html", product=product,
+                           kind_options=services.kind_options(product), kind_error=error,
+                           selected_kind=selected), status
+
+
+@bp.get("/new/<int:product_id>")
+@login_required
+def new(product_id: int):
+    product = db.get_or_404(Product, product_id)
+    if not product.can_edit(current_user):
+        abort(403)
+    return _new_page(product)
 
 
 @bp.post("/new/<int:product_id>")
@@ -98,8 +112,8 @@ def create(product_id: int):
         dossier = services.create_dossier(product, kind=kind, actor=current_user)
     except OcopError as e:
         db.session.rollback()
-        flash(e.message, "danger")
-        return redirect(url_for("products.show", product_id=product.id))
+        # The refusal stands beside the choice on the form, the choice kept.
+        return _new_page(product, error=e.message, selected=kind.value, status=422)
     db.session.commit()
     flash(_("Đã lập hồ sơ. Hãy điền phiếu đăng ký và phiếu tự đánh giá."), "success")
     return redirect(url_for("dossiers.registration", dossier_id=dossier.id))

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from .. import audit
 from ..db import db
 from ..errors import NotAllowed, OcopError
+from ..legaltime import legal_today
 from ..producers.models import Producer, ProducerStatus
 from ..rulebook import RulebookError, get_rulebook, rulebook_for_date
 from ..text import fold
@@ -22,7 +23,7 @@ class ProductError(OcopError):
 
 def current_rulebook_code() -> str:
     """New products and dossiers use the newest rulebook in force today (DOMAIN.md §1)."""
-    return rulebook_for_date(date.today()).code
+    return rulebook_for_date(legal_today()).code
 
 
 def set_choices(rulebook_code: str | None = None) -> list[tuple[int, str, str]]:

@@ -59,7 +59,8 @@ def _load(product_id: int) -> Product:
 @bp.get("/<int:product_id>")
 @login_required
 def show(product_id: int):
-    from ..dossiers.models import Dossier, DossierKind
+    from ..dossiers.models import Dossier
+    from ..dossiers.services import kind_options
     from ..rulebook import get_rulebook
 
     product = _load(product_id)
@@ -70,7 +71,7 @@ def show(product_id: int):
 
     sheet = get_rulebook(product.rulebook_code).sheet(product.set_no)
     return render_template("products/show.html", product=product, dossiers=dossiers,
-                           sheet=sheet, photo_form=PhotoForm(), kinds=list(DossierKind),
+                           sheet=sheet, photo_form=PhotoForm(), kind_options=kind_options(product),
                            history=star_history(product))
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 
 from flask import redirect, render_template, request, url_for
 
@@ -11,6 +10,7 @@ from ..certificates.models import CertificateStatus
 from ..db import db
 from ..geo.models import Commune
 from ..geo.services import communes_of, provinces_sorted
+from ..legaltime import legal_today
 from . import bp, reading
 from .query import IN_FORCE_LABEL, STATUSES, clean, parse_registry_args
 
@@ -38,7 +38,7 @@ def registry():
     """The complete registry of issued certificates, whatever their status."""
     parsed = parse_registry_args(request.args, allow_per_page=True)
     query = parsed.query
-    today = date.today()
+    today = legal_today()
     rows, total = services.registry(query, today=today)
     _keep = reading.preload(rows)
     pages = max(1, math.ceil(total / query.per_page))
@@ -64,7 +64,7 @@ def verify(token: str):
     certificate = reading.find_token(token)
     if certificate is None:
         return render_template("public/not_found.html"), 404
-    today = date.today()
+    today = legal_today()
     status = certificate.status_on(today)
     rulebook_label, set_name = reading.rulebook_facts(certificate)
     history = reading.public_history(services.star_history(certificate.product))

@@ -41,6 +41,11 @@ class FindingsForm(Form):
     outcome = SelectField(_l("Kết luận"), validators=[chosen()])
     proposed_ground = SelectField(_l("Căn cứ đề xuất thu hồi (khi có vi phạm)"),
                                   validators=[optional()])
+    concluded_on = date_field(_l("Ngày có kết luận của cơ quan có thẩm quyền, hoặc ngày xã xác "
+                                 "nhận ngừng sản xuất (khi có vi phạm; dd/mm/yyyy)"),
+                              optional())
+    concluded_by = StringField(_l("Cơ quan kết luận / văn bản xác nhận (khi có vi phạm)"),
+                               validators=[optional(), length(max=255)])
     findings = TextAreaField(_l("Kết quả kiểm tra"), validators=[required(),
                                                                  length(max=10000)])
     # Any kind files.services.store_upload accepts (PDF, images, DOCX, XLSX).

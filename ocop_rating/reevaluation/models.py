@@ -134,6 +134,10 @@ class Inspection(db.Model):
     evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     outcome: Mapped[InspectionOutcome | None] = mapped_column(enum_column(InspectionOutcome))
     proposed_ground: Mapped[str | None] = mapped_column(String(32))  # a RevocationGround value
+    # A proposal to revoke counts its 15 days (Decision 26/2026) from the authority's
+    # conclusion, or the commune's confirmation that production stopped: its date and who.
+    concluded_on: Mapped[date | None]
+    concluded_by: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
                                                                 ondelete="SET NULL"))

@@ -1,17 +1,16 @@
 """Re-evaluation before expiry: the expiry pipeline, notices, the transition rule, plans,
 inspections and the daily job (DOMAIN.md §6).
 
-Rules as configuration (``REEVALUATION_*``): the window opens 180 days before expiry and a
-dossier is late after the 120-day mark; the transition rule keeps an old certificate valid
-until the re-evaluation decision, at most 180 days past its expiry, when its re-evaluation
-dossier was filed before expiry.
+Rules as configuration (``REEVALUATION_*``, read in ``certificates/windows.py``): the window
+opens 180 days before expiry and a dossier is late after the 120-day mark; the transition
+rule keeps an old certificate valid until the re-evaluation decision, at most 180 days past
+its expiry, only where ``windows.transition_applies`` says (docs/decisions.md, issue 10).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
@@ -19,11 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..accounts.models import User
+from ..certificates import windows
 from ..certificates.models import Certificate, can_act_for
 from ..db import db
 from ..dossiers.models import Dossier, DossierKind
 from ..dossiers.states import DossierStatus
 from ..errors import NotAllowed, OcopError
+from ..legaltime import legal_date, legal_today
 from .models import (
     Inspection,
     InspectionKind,
@@ -43,20 +44,9 @@ class ReevaluationError(OcopError):
     pass
 
 
-def _config(name: str, default: int) -> int:
-    return int(current_app.config.get(name, default))
-
-
-def window_days() -> int:
-    return _config("REEVALUATION_WINDOW_DAYS", 180)
-
-
-def late_days() -> int:
-    return _config("REEVALUATION_LATE_DAYS", 120)
-
-
-def grace_days() -> int:
-    return _config("REEVALUATION_GRACE_DAYS", 180)
+window_days = windows.window_days
+late_days = windows.late_days
+grace_days = windows.grace_days
 
 
 def _live():
@@ -86,7 +76,7 @@ def pipeline(*, province_code: str | None, today: date | None = None,
              star: int | None = None) -> Pipeline:
     """The province's (or, with None, the nation's) certificates seen from their expiry;
     optionally only a commune's, a product set's or a star's."""
-    today = today or date.today()
+    today = today or legal_today()
     stmt = db.select(Certificate).where(_live())
     if province_code:
         stmt = stmt.where(Certificate.province_code == province_code)
@@ -189,7 +179,9 @@ def send_notice(certificate: Certificate, kind: NoticeKind, *, today: date) -> b
 
 def apply_transition_rule(today: date) -> int:
     """Keep valid, until the decision and at most ``grace_days`` past expiry, a certificate
-    whose re-evaluation dossier was filed before it expired."""
+    whose re-evaluation dossier the transition rule covers (``windows.transition_applies``:
+    filed within the window, or filed late before expiry where the transition provision of
+    Decision 26/2026 covers the certificate); never a dossier filed after expiry."""
     filed_dossiers = db.session.scalars(db.select(Dossier).where(
         Dossier.kind == DossierKind.reevaluation, Dossier.status.in_(FILED[:-1]),
         Dossier.previous_certificate_id.is_not(None))).all()
@@ -198,8 +190,8 @@ def apply_transition_rule(today: date) -> int:
         certificate = db.session.get(Certificate, dossier.previous_certificate_id)
         if certificate is None or certificate.revoked_at or certificate.superseded_by_id:
             continue
-        if dossier.submitted_at.date() > certificate.expires_on:
-            continue  # filed too late: the rule does not apply
+        if not windows.transition_applies(certificate, legal_date(dossier.submitted_at)):
+            continue  # filed late (or after expiry) outside the transition: no extension
         limit = certificate.expires_on + timedelta(days=grace_days())
         if certificate.extended_until != limit and today >= certificate.expires_on - timedelta(
                 days=1):
@@ -233,7 +225,7 @@ def run_daily(today: date | None = None) -> DailyReport:
     """Update statuses (transition rule), send due notices, flag late dossiers. Safe to run
     twice, or in two processes at once: each notice is a unique row inserted before sending,
     and each step commits on its own."""
-    today = today or date.today()
+    today = today or legal_today()
     report = DailyReport()
     report.extended = apply_transition_rule(today)
     db.session.commit()
@@ -374,7 +366,11 @@ def schedule_inspection(certificate: Certificate, *, kind: InspectionKind, on: d
 
 def record_findings(inspection: Inspection, *, done_on: date, findings: str,
                     outcome: InspectionOutcome, proposed_ground: str | None = None,
-                    file_storage=None, actor) -> None:
+                    file_storage=None, concluded_on: date | None = None,
+                    concluded_by: str = "", actor) -> None:
+    """Record what an inspection found. A violation proposes a revocation: it records the
+    day of the authority's conclusion (or of the commune's confirmation that production
+    stopped), from which the 15 days to decide are counted."""
     from ..certificates.models import RevocationGround
     from ..files.services import store_upload
 
@@ -388,24 +384,82 @@ def record_findings(inspection: Inspection, *, done_on: date, findings: str,
         except ValueError:
             raise ReevaluationError(_("Vui lòng chọn căn cứ đề xuất thu hồi."),
                                     code="ground_required") from None
+        if concluded_on is None:
+            raise ReevaluationError(_("Vui lòng ghi ngày có kết luận của cơ quan có thẩm quyền "
+                                      "(hoặc ngày xã xác nhận ngừng sản xuất): thời hạn 15 "
+                                      "ngày quyết định thu hồi tính từ ngày này."),
+                                    code="concluded_on_required")
+        if concluded_on > legal_today():
+            raise ReevaluationError(_("Ngày kết luận không thể sau hôm nay."),
+                                    code="concluded_on_future")
+        if not (concluded_by or "").strip():
+            raise ReevaluationError(_("Vui lòng ghi cơ quan kết luận hoặc văn bản xác nhận."),
+                                    code="concluded_by_required")
     else:
-        proposed_ground = None
+        proposed_ground, concluded_on, concluded_by = None, None, ""
     if file_storage is not None and getattr(file_storage, "filename", ""):
         inspection.evidence_file_id = store_upload(file_storage, actor=actor).id
     inspection.done_on = done_on
     inspection.findings = findings.strip()
     inspection.outcome = outcome
     inspection.proposed_ground = proposed_ground
-    audit.record(inspection, "findings", actor=actor, new=outcome)
+    inspection.concluded_on = concluded_on
+    inspection.concluded_by = (concluded_by or "").strip()[:255]
+    audit.record(inspection, "findings", actor=actor, new=outcome,
+                 data={"concluded_on": concluded_on.isoformat() if concluded_on else None})
     db.session.flush()
 
 
 def proposed_revocations(province_code: str | None) -> list[Inspection]:
     stmt = db.select(Inspection).join(Certificate).where(
-        Inspection.outcome == InspectionOutcome.violation, Certificate.revoked_at.is_(None))
+        Inspection.outcome == InspectionOutcome.violation, Certificate.revoked_at.is_(None),
+        Certificate.superseded_by_id.is_(None))
     if province_code:
         stmt = stmt.where(Certificate.province_code == province_code)
     return list(db.session.scalars(stmt))
+
+
+@dataclass
+class Proposal:
+    """A revocation proposed by an inspection, seen from its legal limit."""
+
+    inspection: Inspection
+    deadline: date   # 15 days from the conclusion (windows.revocation_deadline)
+    days_left: int
+    revocable: bool  # False: the certificate lapsed meanwhile (listed as lapsed)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.revocable and self.days_left < 0
+
+    @property
+    def is_near(self) -> bool:
+        return self.revocable and 0 <= self.days_left <= windows.revocation_warn_days()
+
+
+def proposal_deadline(inspection: Inspection) -> date:
+    """The last day to decide the revocation an inspection proposes (its conclusion date,
+    or for proposals recorded before that date was kept, the inspection's)."""
+    return windows.revocation_deadline(inspection.concluded_on or inspection.done_on)
+
+
+def proposals(province_code: str | None, today: date | None = None) -> list[Proposal]:
+    """The open revocation proposals, soonest deadline first."""
+    from ..certificates.services import revocable
+
+    today = today or legal_today()
+    out = []
+    for inspection in proposed_revocations(province_code):
+        deadline = proposal_deadline(inspection)
+        out.append(Proposal(inspection, deadline, (deadline - today).days,
+                            revocable(inspection.certificate, today)))
+    return sorted(out, key=lambda p: (p.deadline, p.inspection.id))
+
+
+def revocation_alerts(province_code: str | None, today: date | None = None) -> list[Proposal]:
+    """Proposals whose 15-day limit is near (``REVOCATION_WARN_DAYS``) or passed: the
+    alert on the province's pages."""
+    return [p for p in proposals(province_code, today) if p.is_near or p.is_overdue]
 
 
 
@@ -428,7 +482,7 @@ def filed_dossiers(certificates: list[Certificate]) -> dict[int, Dossier]:
             .order_by(Dossier.id)):
         latest[dossier.product_id] = dossier  # ascending ids: the newest wins
     return {c.id: latest[c.product_id] for c in certificates if c.product_id in latest
-            and latest[c.product_id].submitted_at.date() >= c.issued_on}
+            and legal_date(latest[c.product_id].submitted_at) >= c.issued_on}
 
 
 def notices_for(certificates: list[Certificate]) -> dict[int, list[ReevaluationNotice]]:

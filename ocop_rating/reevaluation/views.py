@@ -8,7 +8,7 @@ check again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,12 +18,14 @@ from flask_login import current_user, login_required
 from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..certificates import services as certificate_services
+from ..certificates import windows
 from ..certificates.models import AuthorityLevel, RevocationGround, can_act_for
 from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.models import Commune
 from ..geo.services import provinces_sorted
+from ..legaltime import legal_today
 from . import bp, exports, services
 from .forms import AssignForm, FindingsForm, InspectionForm, PlanForm
 from .models import Inspection, InspectionKind, InspectionOutcome, NoticeKind, ReevaluationPlan
@@ -49,8 +51,6 @@ INSPECTION_FILTERS = {
     "done": _l("Đã kiểm tra"),
     "violation": _l("Có vi phạm"),
 }
-# Revocation is decided within 15 days of the finding (DOMAIN.md §6).
-REVOCATION_DAYS = 15
 MONTHS = 24
 
 
@@ -143,7 +143,7 @@ def _months(by_month: list[tuple[str, int]], today: date) -> list[tuple[str, int
 def _pipeline_view() -> PipelineView:
     scope = _scope(commune_allowed=True)
     args = request.args
-    today = date.today()
+    today = legal_today()
     communes = services.pipeline_communes(scope.province_code) \
         if scope.province_code and not scope.commune_code else []
     commune = scope.commune_code or next(
@@ -178,7 +178,9 @@ def index():
                            sections=SECTIONS, notice_short=NOTICE_SHORT,
                            window_days=services.window_days(), late_days=services.late_days(),
                            grace_days=services.grace_days(),
-                           is_office=current_user.role in OFFICES)
+                           is_office=current_user.role in OFFICES,
+                           alerts=services.revocation_alerts(view.scope.province_code)
+                           if current_user.role in OFFICES else [])
 
 
 @bp.get("/pipeline.xlsx")
@@ -340,7 +342,8 @@ def inspections():
     proposed = services.proposed_revocations(scope.province_code)
     return render_template("reevaluation/inspections.html", inspections=rows, scope=scope,
                            status=status, filters=INSPECTION_FILTERS, status_of=_status_of,
-                           proposed_count=len(proposed), today=date.today(),
+                           proposed_count=len(proposed), today=legal_today(),
+                           alerts=services.revocation_alerts(scope.province_code),
                            ground_label=_ground_label)
 
 
@@ -400,8 +403,11 @@ def _findings_form(**kwargs) -> FindingsForm:
 
 
 def _render_inspection(inspection_: Inspection, form: FindingsForm, status: int = 200):
+    deadline = services.proposal_deadline(inspection_) \
+        if inspection_.outcome == InspectionOutcome.violation else None
     return render_template("reevaluation/inspection.html", inspection=inspection_, form=form,
                            can_manage=inspection_.certificate.can_manage(current_user),
+                           deadline=deadline,
                            status_of=_status_of, ground_label=_ground_label), status
 
 
@@ -412,7 +418,9 @@ def inspection(inspection_id: int):
     data = {"done_on": inspection_.done_on or inspection_.scheduled_on}
     if inspection_.outcome is not None:
         data.update(outcome=inspection_.outcome.value, findings=inspection_.findings,
-                    proposed_ground=inspection_.proposed_ground or "")
+                    proposed_ground=inspection_.proposed_ground or "",
+                    concluded_on=inspection_.concluded_on,
+                    concluded_by=inspection_.concluded_by)
     return _render_inspection(inspection_, _findings_form(data=data))
 
 
@@ -429,11 +437,15 @@ def record_findings(inspection_id: int):
                 inspection_, done_on=form.done_on.data, findings=form.findings.data,
                 outcome=InspectionOutcome(form.outcome.data),
                 proposed_ground=form.proposed_ground.data or None,
-                file_storage=form.evidence.data, actor=current_user)
+                file_storage=form.evidence.data, concluded_on=form.concluded_on.data,
+                concluded_by=form.concluded_by.data or "", actor=current_user)
         except OcopError as e:
             db.session.rollback()
             attach_error(form, e, {"findings_required": "findings",
                                    "ground_required": "proposed_ground",
+                                   "concluded_on_required": "concluded_on",
+                                   "concluded_on_future": "concluded_on",
+                                   "concluded_by_required": "concluded_by",
                                    "empty": "evidence", "too_large": "evidence",
                                    "wrong_type": "evidence"})
         else:
@@ -459,10 +471,9 @@ def evidence(inspection_id: int):
 @login_required
 def proposed():
     scope = _scope()
-    rows = sorted(services.proposed_revocations(scope.province_code),
-                  key=lambda i: (i.done_on, i.id))
-    today = date.today()
-    items = [(i, i.done_on + timedelta(days=REVOCATION_DAYS)) for i in rows]
+    today = legal_today()
+    items = services.proposals(scope.province_code, today)
     return render_template("reevaluation/proposed.html", items=items, scope=scope,
                            today=today, ground_label=_ground_label,
-                           revocation_days=REVOCATION_DAYS)
+                           revocation_days=windows.revocation_days(),
+                           alerts=[p for p in items if p.is_near or p.is_overdue])

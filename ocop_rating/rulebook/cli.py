@@ -18,7 +18,7 @@ from .errors import RulebookError
 from .loader import DATA_DIR, get_rulebook, latest_rulebook, load_rulebooks
 from .model import CriterionGroup, Item, Option, Rulebook, Sheet
 from .scoring import score_sheet, to_json
-from .validate import Severity, check_rulebook
+from .validate import LIKELY_LOSS, Severity, check_rulebook
 
 RESERVED_KEYS = ("cases", "knockouts")
 
@@ -77,8 +77,10 @@ def check_command(ctx: click.Context) -> None:
         issues = check_rulebook(book)
         errors = sum(i.severity is Severity.ERROR for i in issues)
         total_errors += errors
+        losses = sum(LIKELY_LOSS in i.message for i in issues)
         click.echo(f"{book.code} ({book.instrument}, {len(book.sheets)} sets): "
-                   f"{errors} error(s), {len(issues) - errors} warning(s)")
+                   f"{errors} error(s), {len(issues) - errors} warning(s) "
+                   f"({losses} {LIKELY_LOSS}es, found by comparing sibling sheets)")
         for issue in issues:
             click.echo(f"  {issue}")
     click.echo(f"{len(books)} rulebook(s) checked: "

@@ -16,11 +16,17 @@ against the signed text but do not change any score. Checks:
   0 / max;
 * star markers: only for the rulebook's minimum stars (3/4/5), at most one per star and item,
   never a higher star at a lower option than a lower star;
-* knock-outs: every sheet knock-out is in the catalogue; its zero-triggers name real items.
+* knock-outs: every sheet knock-out is in the catalogue; its zero-triggers name real items;
+* sibling sheets (warnings, "likely transcription loss"): a criterion is compared with the
+  same criterion (same code, same label) of the rulebook's other sheets. It is flagged when
+  it lacks a star marker that most of its siblings carry, lacks the 0-point option most of
+  its siblings offer, or puts a star marker on its top option (full marks) where a sibling
+  marks that star on a lower option. None of these changes a score: docs/rulebooks.md
+  records the reading kept for each until the signed text is checked.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -293,12 +299,96 @@ class _Checker:
                 self.error(n, None, f"knock-out {code!r} listed {count} times")
 
 
+    # --- sibling sheets ---------------------------------------------------------------------
+
+    def siblings(self) -> None:
+        """Compare each criterion with the same criterion of the other sheets."""
+        groups: dict[tuple[str, str], list[tuple[int, Item]]] = defaultdict(list)
+        for sheet in self.rb.sheets:
+            for item in sheet.items:
+                if item.is_case_choice or item.kind is ItemKind.YES_NO or not item.options:
+                    continue
+                groups[(item.code, _label_key(item.label))].append((sheet.number, item))
+        start = len(self.issues)
+        for members in groups.values():
+            for n, item in members:
+                others = [(m, other) for m, other in members if m != n]
+                if others:
+                    self.sibling_markers(n, item, others)
+                    self.sibling_zero(n, item, others)
+                    self.sibling_top_marker(n, item, others)
+        # In sheet order, so a reader checks one sheet at a time against the signed text.
+        order = {sheet.number: i for i, sheet in enumerate(self.rb.sheets)}
+        self.issues[start:] = sorted(self.issues[start:], key=lambda i: (
+            order.get(i.set, 0), _code_key(i.code or "")))
+
+    def sibling_markers(self, n: int, item: Item, others: list[tuple[int, Item]]) -> None:
+        have = {o.min_for_star for o in item.options if o.min_for_star is not None}
+        for star in self.rb.minimum_stars:
+            if star in have:
+                continue
+            marking = [(m, o) for m, other in others for o in other.options
+                       if o.min_for_star == star]
+            if not _most(len(marking), len(others)):
+                continue
+            points = Counter(_fmt(o.points) for _m, o in marking).most_common(1)[0][0]
+            self.warn(n, item.code, f"no {star}-star marker, where {len(marking)} of "
+                                    f"{len(others)} sibling sheets ({_sets(m for m, _ in marking)}) "
+                                    f"mark one (on the option worth {points}): likely "
+                                    f"transcription loss; verify against the signed text")
+
+    def sibling_zero(self, n: int, item: Item, others: list[tuple[int, Item]]) -> None:
+        if min(o.points for o in item.options) == 0:
+            return
+        with_zero = [m for m, other in others if min(o.points for o in other.options) == 0]
+        if _most(len(with_zero), len(others)):
+            self.warn(n, item.code, f"no 0-point option, where {len(with_zero)} of "
+                                    f"{len(others)} sibling sheets ({_sets(with_zero)}) have one: "
+                                    f"likely transcription loss; verify against the signed text")
+
+    def sibling_top_marker(self, n: int, item: Item, others: list[tuple[int, Item]]) -> None:
+        top = item.options[-1]
+        if top.min_for_star is None or top.points != item.max_points:
+            return
+        star = top.min_for_star
+        lower = [m for m, other in others for o in other.options[:-1] if o.min_for_star == star]
+        if lower:
+            self.warn(n, item.code, f"the {star}-star marker is on the top option (worth "
+                                    f"{_fmt(top.points)}, full marks), where sibling sheets "
+                                    f"({_sets(lower)}) mark it on a lower option: likely "
+                                    f"transcription loss; verify against the signed text")
+
+
+def _code_key(code: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in code.split("."))
+
+
+def _label_key(label: str) -> str:
+    return " ".join(label.casefold().split())
+
+
+def _most(count: int, of: int) -> bool:
+    """At least two thirds of the siblings (and at least one)."""
+    return count >= 1 and 3 * count >= 2 * of
+
+
+def _sets(numbers) -> str:
+    listed = sorted(set(numbers))
+    shown = ", ".join(str(x) for x in listed[:6])
+    return "set " + shown if len(listed) == 1 else \
+        "sets " + shown + (f" … {len(listed) - 6} more" if len(listed) > 6 else "")
+
+
+LIKELY_LOSS = "likely transcription loss"
+
+
 def check_rulebook(rulebook: Rulebook) -> list[Issue]:
     """Validate a rulebook and every sheet in it; returns errors and warnings, never raises."""
     checker = _Checker(rulebook)
     checker.rulebook()
     for sheet in rulebook.sheets:
         checker.sheet(sheet)
+    checker.siblings()
     return checker.issues
 
 

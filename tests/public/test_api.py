@@ -63,8 +63,9 @@ def test_certificate_by_number(client, db):
 
 def test_statuses_in_json(client, db):
     revoked, office = quick_certificate()
+    revoked_on = date.today() - timedelta(days=2)  # after the issue, 30 days ago
     revoke(revoked, office, RevocationGround.violations, number="3/QĐ-UBND",
-           decided_on=date(2026, 10, 1))
+           decided_on=revoked_on)
     old, _ = quick_certificate(star=3, decided_on=date.today() - timedelta(days=500))
     new, _ = quick_certificate(product=old.product, star=4)
     expiring, _ = quick_certificate(decided_on=years_ago(3, -30))
@@ -83,7 +84,8 @@ def test_statuses_in_json(client, db):
     assert body["revocation"]["ground"] == "violations"
     assert body["revocation"]["ground_label"].startswith("Vi phạm quy định")
     assert body["revocation"]["decision"]["number"] == "3/QĐ-UBND"
-    assert body["revocation"]["decision"]["date"] == "2026-10-01"
+    assert body["revocation"]["decision"]["date"] == revoked_on.isoformat()
+    assert body["revocation"]["revoked_on"] == revoked_on.isoformat()  # the decision's date
     body = fetch(old)
     assert body["status"] == "superseded" and body["superseded_by"] == new.number
     assert fetch(new)["status"] == "valid"

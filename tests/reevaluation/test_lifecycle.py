@@ -152,7 +152,8 @@ def test_late_is_listed_after_the_120_day_mark(db, certified):
 
 def test_transition_rule_keeps_the_old_certificate_valid_until_the_decision(db, certified):
     certificate, office, owner = certified
-    with at(date(2029, 6, 1)):  # filed late in the window, the decision will come after expiry
+    with at(date(2029, 3, 10)):  # filed in the window (by the 120-day mark, 17/03/2029);
+        # the decision will come after expiry
         dossier = dossiers.create_dossier(certificate.product, kind=DossierKind.reevaluation,
                                           actor=owner)
         dossiers.update_changes(dossier, text="Không thay đổi.", actor=owner)

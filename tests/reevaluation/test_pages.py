@@ -360,6 +360,7 @@ def test_inspection_scheduled_recorded_and_proposed_for_revocation(app, db, worl
         recorded = form_post(office, f"{url}/findings", {
             "done_on": "06/04/2029", "outcome": "violation", "proposed_ground": "mark_misuse",
             "findings": "Dùng biểu trưng OCOP 4 sao cho sản phẩm 3 sao.",
+            "concluded_on": "06/04/2029", "concluded_by": "Đoàn kiểm tra liên ngành",
             "evidence": (io.BytesIO(MINIMAL_PDF), "bien-ban-kiem-tra.pdf")},
             form_page=url, content_type="multipart/form-data")
         assert recorded.status_code == 302
