@@ -1,13 +1,19 @@
-"""The audit trail: one row per state change, written in the same commit as the change."""
+"""The audit trail: one row per state change, written in the same commit as the change.
+
+Every row is chained (issue 11): it carries its place ``seq``, the hash of the row before it and
+the hash of its own content, assigned at flush time while the chain head is locked (see
+``chain.py``), so ``flask ocop audit verify`` finds any row edited, inserted or deleted."""
 from __future__ import annotations
 
-from datetime import datetime
+import itertools
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import UTCDateTime, db, utcnow
+from .. import immutability  # noqa: F401  (registers the SQLite guard function)
+from ..db import UTCDateTime, db, utcnow
 
 
 class AuditEvent(db.Model):
@@ -23,8 +29,47 @@ class AuditEvent(db.Model):
     new: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The chain (chain.py): the row's place, the previous row's hash, this row's hash.
+    seq: Mapped[int] = mapped_column(unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),
+                      Index("ix_audit_events_at", "at"))
+
+
+class AuditChainHead(db.Model):
+    """One row: the last ``seq`` and ``row_hash`` of the chain. Appends lock it, so several
+    server processes append one after another."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditAnchor(db.Model):
+    """The chain head recorded by the daily job, one per day (also written to the anchor
+    file outside the database, to be copied into a signed letter or an external log)."""
+
+    __tablename__ = "audit_anchors"
+
+    on: Mapped[date] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    row_hash: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+_order = itertools.count()
+
+
+def _json_safe(data):
+    """The data as it will read back from the JSON column (the hash is of what is stored)."""
+    import json
+
+    return None if data is None else json.loads(json.dumps(data, default=str))
 
 
 def _plain(value):
@@ -44,8 +89,10 @@ def record(obj, action: str, *, actor, old=None, new=None, note: str = "",
         old=_plain(old),
         new=_plain(new),
         note=note or "",
-        data=data,
+        data=_json_safe(data),
+        at=utcnow(),
     )
+    event._chain_order = next(_order)
     db.session.add(event)
     return event
 
@@ -88,3 +135,6 @@ def condensed_timeline(obj) -> list[dict]:
         lines.append({"at": event.at, "actor": actor, "action": event.action, "old": event.old,
                       "new": event.new, "note": event.note, "count": 1})
     return lines
+
+
+from . import chain  # noqa: E402,F401  (the flush hook that chains new rows)
