@@ -78,10 +78,15 @@ def daily_command(on):
                f"{report.notices_skipped})")
     click.echo(f"Late dossiers flagged: {report.late_dossiers}")
     click.echo(f"E-mails retried: {sent} sent, {failed} failed")
+    from .audit.chain import save_anchor
+    from .legaltime import legal_today
+
+    click.echo(f"Audit chain head of the day: {save_anchor(today or legal_today())}")
 
 
 def _attach_feature_commands() -> None:
     """Feature command groups live with their features."""
+    from .audit.cli import audit_cli
     from .certificates.cli import certificates_cli
     from .notifications.cli import deliver_notifications_command
     from .rulebook.cli import rulebook_cli
@@ -89,6 +94,7 @@ def _attach_feature_commands() -> None:
     ocop.add_command(rulebook_cli, "rulebook")
     ocop.add_command(certificates_cli, "certificates")
     ocop.add_command(deliver_notifications_command)
+    ocop.add_command(audit_cli, "audit")
 
 
 _attach_feature_commands()

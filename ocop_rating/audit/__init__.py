@@ -81,6 +81,11 @@ def record(obj, action: str, *, actor, old=None, new=None, note: str = "",
     """Add an audit row for ``obj`` to the session (the caller's commit writes it)."""
     if getattr(obj, "id", 0) is None:
         db.session.flush()
+    from .seals import seal_for
+
+    seal = seal_for(obj, action)
+    if seal is not None:
+        data = {**(data or {}), "seal": seal}
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         object_type=getattr(obj, "__tablename__", type(obj).__name__),

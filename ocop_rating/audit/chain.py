@@ -237,14 +237,15 @@ def head_line(on=None) -> str:
     return f"{label}  seq={seq}  sha256={row_hash}"
 
 
-def record_anchor(on) -> tuple[object, str]:
+def record_anchor(on) -> tuple[object, str, bool]:
     """Record the chain head of day ``on`` (the daily job): a row in ``audit_anchors``, kept
-    as the first one of the day when run twice. Returns (anchor, line)."""
+    as the first one of the day when run twice. Returns (anchor, line, created)."""
     from . import AuditAnchor, AuditChainHead
 
     from sqlalchemy.exc import IntegrityError
 
     anchor = db.session.get(AuditAnchor, on)
+    created = anchor is None
     if anchor is None:
         head = db.session.get(AuditChainHead, 1)
         try:
@@ -253,5 +254,27 @@ def record_anchor(on) -> tuple[object, str]:
                                      row_hash=head.row_hash if head else GENESIS)
                 db.session.add(anchor)
         except IntegrityError:
-            anchor = db.session.get(AuditAnchor, on)
-    return anchor, f"{on.isoformat()}  seq={anchor.seq}  sha256={anchor.row_hash}"
+            anchor, created = db.session.get(AuditAnchor, on), False
+    return anchor, f"{on.isoformat()}  seq={anchor.seq}  sha256={anchor.row_hash}", created
+
+
+def anchor_file():
+    from pathlib import Path
+
+    from flask import current_app
+
+    return Path(current_app.config.get("AUDIT_ANCHOR_FILE")
+                or Path(current_app.instance_path) / "audit-heads.txt")
+
+
+def save_anchor(on) -> str:
+    """The daily job's anchor: recorded in the database and appended to the anchor file
+    (outside the database; copy it off the server). Returns the line."""
+    anchor, line, created = record_anchor(on)
+    db.session.commit()
+    if created:
+        path = anchor_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+    return line
