@@ -95,6 +95,10 @@ def _attach_feature_commands() -> None:
     ocop.add_command(certificates_cli, "certificates")
     ocop.add_command(deliver_notifications_command)
     ocop.add_command(audit_cli, "audit")
+    from .backup import backup_command, restore_command
+
+    ocop.add_command(backup_command)
+    ocop.add_command(restore_command)
 
 
 _attach_feature_commands()

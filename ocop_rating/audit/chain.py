@@ -73,9 +73,18 @@ def _lock_head(connection, head_table):
         last = connection.execute(select(AuditEvent.seq, AuditEvent.row_hash)
                                   .order_by(AuditEvent.seq.desc()).limit(1)).first()
         seq, row_hash = (last.seq, last.row_hash) if last else (0, GENESIS)
-        connection.execute(head_table.insert().values(id=1, seq=seq, row_hash=row_hash,
-                                                      updated_at=utcnow()))
-        return seq, row_hash
+        values = dict(id=1, seq=seq, row_hash=row_hash, updated_at=utcnow())
+        if connection.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+
+            # Two first appenders at once: one inserts, the other waits for it and locks it.
+            connection.execute(insert(head_table).values(**values)
+                               .on_conflict_do_nothing(index_elements=["id"]))
+            query = select(head_table.c.seq, head_table.c.row_hash).where(head_table.c.id == 1)
+            row = connection.execute(query.with_for_update() if _serialize else query).one()
+        else:
+            connection.execute(head_table.insert().values(**values))
+            return seq, row_hash
     return row.seq, row.row_hash
 
 
