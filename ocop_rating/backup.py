@@ -30,6 +30,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
@@ -257,6 +258,7 @@ def restore(source: Path) -> RestoreReport:
 @click.command("backup")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False),
               help="A new (or empty) folder for the backup.")
+@with_appcontext
 def backup_command(out):
     """Back up the database and the uploaded files, with a SHA-256 manifest, while the app
     keeps serving."""
@@ -271,6 +273,7 @@ def backup_command(out):
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, file_okay=False))
+@with_appcontext
 def restore_command(source):
     """Restore a backup into an empty database and an empty file store; checks the
     manifest first and the audit chain after."""

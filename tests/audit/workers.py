@@ -35,3 +35,29 @@ def append_events(database_url: str, instance_path: str, barrier, results, worke
                 errors += 1
         db.engine.dispose()
     results.put((worker, errors))
+
+
+def keep_writing(database_url: str, instance_path: str, upload_folder: str, started, stop,
+                 results) -> None:
+    """A server busy writing: audit rows and uploaded files, one commit after another,
+    until told to stop."""
+    from ocop_rating import audit
+    from ocop_rating.db import db
+    from ocop_rating.files.services import store_upload
+    from tests.conftest import make_test_app
+    from tests.factories import MINIMAL_PDF, pdf_upload
+
+    app = make_test_app(database_url, instance_path, UPLOAD_FOLDER=upload_folder)
+    done = 0
+    with app.app_context():
+        while not stop.is_set():
+            stored = store_upload(pdf_upload(content=MINIMAL_PDF + f"%{done}\n".encode()),
+                                  actor=None)
+            audit.record(stored, "uploaded", actor=None, new=stored.sha256)
+            audit.record(Thing(done), "tick", actor=None, new=str(done))
+            db.session.commit()
+            done += 1
+            if done == 5:
+                started.set()
+        db.engine.dispose()
+    results.put(done)
