@@ -28,7 +28,10 @@ def upgrade():
         batch_op.add_column(sa.Column('seq', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('prev_hash', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('row_hash', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('province_code', sa.String(length=2), nullable=True))
         batch_op.create_index('ix_audit_events_at', ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_province_code'), ['province_code'],
+                              unique=False)
 
     op.create_table('audit_chain_head',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -45,14 +48,41 @@ def upgrade():
     sa.PrimaryKeyConstraint('on', name=op.f('pk_audit_anchors'))
     )
 
-    # Chain the rows written before this migration, oldest first.
+    # The province of the rows written before this migration (for the provinces' search).
     bind = op.get_bind()
+    via = {
+        'users': 'SELECT t.province_code FROM users t WHERE {id}',
+        'producers': 'SELECT t.province_code FROM producers t WHERE {id}',
+        'dossiers': 'SELECT t.province_code FROM dossiers t WHERE {id}',
+        'certificates': 'SELECT t.province_code FROM certificates t WHERE {id}',
+        'decisions': 'SELECT t.province_code FROM decisions t WHERE {id}',
+        'councils': 'SELECT t.province_code FROM councils t WHERE {id}',
+        'reevaluation_plans': 'SELECT t.province_code FROM reevaluation_plans t WHERE {id}',
+        'products': 'SELECT p.province_code FROM products t JOIN producers p '
+                    'ON p.id = t.producer_id WHERE {id}',
+        'evaluations': 'SELECT d.province_code FROM evaluations t JOIN dossiers d '
+                       'ON d.id = t.dossier_id WHERE {id}',
+        'rounds': 'SELECT c.province_code FROM rounds t JOIN councils c '
+                  'ON c.id = t.council_id WHERE {id}',
+        'score_sheets': 'SELECT d.province_code FROM score_sheets t JOIN evaluations e '
+                        'ON e.id = t.evaluation_id JOIN dossiers d ON d.id = e.dossier_id '
+                        'WHERE {id}',
+        'inspections': 'SELECT c.province_code FROM inspections t JOIN certificates c '
+                       'ON c.id = t.certificate_id WHERE {id}',
+    }
+    same = 'CAST(t.id AS VARCHAR(64)) = audit_events.object_id'
+    for object_type, query in via.items():
+        bind.execute(sa.text(f"UPDATE audit_events SET province_code = ({query.format(id=same)}) "
+                             "WHERE object_type = :t"), {'t': object_type})
+
+    # Chain the rows written before this migration, oldest first.
     events = sa.table('audit_events', sa.column('id', sa.Integer()),
                       sa.column('at', ocop_rating.db.UTCDateTime(timezone=True)),
                       sa.column('actor_id', sa.Integer()), sa.column('object_type', sa.String()),
                       sa.column('object_id', sa.String()), sa.column('action', sa.String()),
                       sa.column('old', sa.String()), sa.column('new', sa.String()),
                       sa.column('note', sa.Text()), sa.column('data', sa.JSON()),
+                      sa.column('province_code', sa.String()),
                       sa.column('seq', sa.Integer()), sa.column('prev_hash', sa.String()),
                       sa.column('row_hash', sa.String()))
     seq, prev = 0, GENESIS
@@ -62,7 +92,7 @@ def upgrade():
                                 actor_id=row['actor_id'], object_type=row['object_type'],
                                 object_id=row['object_id'], action=row['action'],
                                 old=row['old'], new=row['new'], note=row['note'],
-                                data=row['data'])
+                                data=row['data'], province_code=row['province_code'])
         bind.execute(events.update().where(events.c.id == row['id'])
                      .values(seq=seq, prev_hash=prev, row_hash=row_hash))
         prev = row_hash
@@ -89,6 +119,8 @@ def downgrade():
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_audit_events_seq'), type_='unique')
         batch_op.drop_index('ix_audit_events_at')
+        batch_op.drop_index(batch_op.f('ix_audit_events_province_code'))
+        batch_op.drop_column('province_code')
         batch_op.drop_column('row_hash')
         batch_op.drop_column('prev_hash')
         batch_op.drop_column('seq')

@@ -29,6 +29,8 @@ class AuditEvent(db.Model):
     new: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The province the object belongs to (None: national), for the provinces' search.
+    province_code: Mapped[str | None] = mapped_column(String(2), index=True)
     # The chain (chain.py): the row's place, the previous row's hash, this row's hash.
     seq: Mapped[int] = mapped_column(unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -72,6 +74,19 @@ def _json_safe(data):
     return None if data is None else json.loads(json.dumps(data, default=str))
 
 
+def province_of(obj, depth: int = 0) -> str | None:
+    """The province whose office may read this object's history (None: national)."""
+    value = getattr(obj, "province_code", None)
+    if value:
+        return value
+    if depth < 3:
+        for name in ("dossier", "evaluation", "certificate", "council", "producer"):
+            related = getattr(obj, name, None)
+            if related is not None and hasattr(related, "__tablename__"):
+                return province_of(related, depth + 1)
+    return None
+
+
 def _plain(value):
     return None if value is None else str(getattr(value, "value", value))
 
@@ -95,6 +110,7 @@ def record(obj, action: str, *, actor, old=None, new=None, note: str = "",
         new=_plain(new),
         note=note or "",
         data=_json_safe(data),
+        province_code=province_of(obj),
         at=utcnow(),
     )
     event._chain_order = next(_order)

@@ -37,12 +37,12 @@ def _at(value: datetime) -> str:
 
 
 def content_hash(*, seq, prev_hash, at, actor_id, object_type, object_id, action, old, new,
-                 note, data) -> str:
+                 note, data, province_code=None) -> str:
     """The row's hash. Stable across engines: keys sorted, UTC time to the microsecond."""
     payload = json.dumps(
         {"seq": seq, "prev": prev_hash, "at": _at(at), "actor": actor_id,
          "type": object_type, "id": str(object_id), "action": action, "old": old, "new": new,
-         "note": note or "", "data": data},
+         "note": note or "", "data": data, "province": province_code},
         sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -51,7 +51,8 @@ def hash_of(event) -> str:
     return content_hash(seq=event.seq, prev_hash=event.prev_hash, at=event.at,
                         actor_id=event.actor_id, object_type=event.object_type,
                         object_id=event.object_id, action=event.action, old=event.old,
-                        new=event.new, note=event.note, data=event.data)
+                        new=event.new, note=event.note, data=event.data,
+                        province_code=event.province_code)
 
 
 def _lock_head(connection, head_table):
