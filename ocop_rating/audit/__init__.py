@@ -118,6 +118,19 @@ def record(obj, action: str, *, actor, old=None, new=None, note: str = "",
     return event
 
 
+def record_read(obj, action: str, *, data: dict | None = None) -> None:
+    """Record that the current user read something confidential (an evidence file, the
+    revealed scores). Reads happen on GET requests, which commit nothing else: this is the
+    one audit call that commits, so the read is in the chain even though the view writes
+    nothing."""
+    from flask_login import current_user
+
+    if not getattr(current_user, "is_authenticated", False):
+        return
+    record(obj, action, actor=current_user, data=data)
+    db.session.commit()
+
+
 def history(obj) -> list[AuditEvent]:
     """Every audit row of ``obj``, oldest first."""
     return list(

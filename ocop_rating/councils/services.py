@@ -206,6 +206,8 @@ def move_round(round_: Round, to: RoundState, *, actor, note: str = "") -> None:
     if to == RoundState.scoring:
         for evaluation in round_.evaluations:
             if evaluation.status == EvaluationStatus.review:
+                audit.record(evaluation, "status", old=evaluation.status,
+                             new=EvaluationStatus.scoring, actor=actor)
                 evaluation.status = EvaluationStatus.scoring
     db.session.flush()
 

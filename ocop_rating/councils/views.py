@@ -4,6 +4,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import audit
 from ..accounts import services as accounts
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..actions import perform
@@ -392,6 +393,8 @@ def evaluation(evaluation_id: int):
     review_form.report.data = evaluation_.advisory_report
     visible = evaluation_.round.scores_visible
     result = services.council_result(evaluation_) if visible else None
+    if visible:
+        audit.record_read(evaluation_, "scores_revealed")
     return render_template(
         "councils/evaluation.html", evaluation=evaluation_, council=council, member=member,
         progress=services.progress(evaluation_), review_form=review_form,
@@ -461,7 +464,7 @@ def lab_file(test_id: int):
     _evaluation(test.evaluation_id)
     if test.result_file is None:
         abort(404)
-    return send_stored_file(test.result_file)
+    return send_stored_file(test.result_file, audit_of=test.evaluation)
 
 
 @bp.post("/evaluations/<int:evaluation_id>/supplement")
@@ -763,7 +766,8 @@ def evidence_file(evaluation_id: int, evidence_id: int):
     evidence = db.get_or_404(Evidence, evidence_id)
     if evidence.dossier_id != evaluation_.dossier_id:
         abort(404)
-    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1")
+    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1",
+                            audit_of=evidence.dossier)
 
 
 def _round_records(round_id: int) -> Round:
@@ -800,6 +804,7 @@ def score_table(round_id: int, fmt: str):
 
     round_ = _round_records(round_id)
     data = minutes.minutes_data(round_)
+    audit.record_read(round_, "scores_revealed", data={"format": fmt})
     if fmt == "pdf":
         body, mimetype = reports.render_score_table_pdf(data), "application/pdf"
     elif fmt == "xlsx":
