@@ -98,6 +98,9 @@ def register_blueprints(app: Flask) -> None:
     from . import reevaluation
 
     app.register_blueprint(reevaluation.bp)
+    from .audit.views import bp as audit_bp
+
+    app.register_blueprint(audit_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -78,10 +78,15 @@ def daily_command(on):
                f"{report.notices_skipped})")
     click.echo(f"Late dossiers flagged: {report.late_dossiers}")
     click.echo(f"E-mails retried: {sent} sent, {failed} failed")
+    from .audit.chain import save_anchor
+    from .legaltime import legal_today
+
+    click.echo(f"Audit chain head of the day: {save_anchor(today or legal_today())}")
 
 
 def _attach_feature_commands() -> None:
     """Feature command groups live with their features."""
+    from .audit.cli import audit_cli
     from .certificates.cli import certificates_cli
     from .evaluation.cli import integrity_cli
     from .notifications.cli import deliver_notifications_command
@@ -91,6 +96,11 @@ def _attach_feature_commands() -> None:
     ocop.add_command(certificates_cli, "certificates")
     ocop.add_command(integrity_cli, "integrity")
     ocop.add_command(deliver_notifications_command)
+    ocop.add_command(audit_cli, "audit")
+    from .backup import backup_command, restore_command
+
+    ocop.add_command(backup_command)
+    ocop.add_command(restore_command)
 
 
 _attach_feature_commands()

@@ -111,14 +111,19 @@ def ctx(app):
 
 def _empty_tables() -> None:
     """Empty every table but the reference ones, children first. Foreign keys that close a
-    cycle (declared with use_alter, e.g. decision items -> certificates) are cleared first."""
+    cycle (declared with use_alter, e.g. decision items -> certificates) are cleared first.
+    Legal records refuse deletion (ocop_rating/immutability.py): this is maintenance."""
+    from ocop_rating.immutability import maintenance
+
     tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in KEEP_TABLES]
-    for table in tables:
-        for fk in table.foreign_key_constraints:
-            if fk.use_alter:
-                _db.session.execute(table.update().values({c.name: None for c in fk.columns}))
-    for table in tables:
-        _db.session.execute(table.delete())
+    with maintenance():
+        for table in tables:
+            for fk in table.foreign_key_constraints:
+                if fk.use_alter:
+                    _db.session.execute(table.update().values({c.name: None
+                                                               for c in fk.columns}))
+        for table in tables:
+            _db.session.execute(table.delete())
 
 
 @pytest.fixture()

@@ -8,6 +8,9 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
+# pg_dump/pg_restore for `flask ocop backup/restore` on PostgreSQL (match the server's major
+# version in production).
+command -v pg_dump >/dev/null || need+=(postgresql-client)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing system packages: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2

@@ -214,6 +214,8 @@ def move_round(round_: Round, to: RoundState, *, actor, note: str = "") -> None:
             audit.record(round_, "rules_pinned", actor=actor, data=round_.pinned_rules)
         for evaluation in round_.evaluations:
             if evaluation.status == EvaluationStatus.review:
+                audit.record(evaluation, "status", old=evaluation.status,
+                             new=EvaluationStatus.scoring, actor=actor)
                 evaluation.status = EvaluationStatus.scoring
     db.session.flush()
 

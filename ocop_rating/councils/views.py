@@ -428,7 +428,7 @@ def lab_file(test_id: int):
     _evaluation(test.evaluation_id)
     if test.result_file is None:
         abort(404)
-    return send_stored_file(test.result_file)
+    return send_stored_file(test.result_file, audit_of=test.evaluation)
 
 
 @bp.post("/evaluations/<int:evaluation_id>/supplement")
@@ -509,5 +509,6 @@ def evidence_file(evaluation_id: int, evidence_id: int):
     evidence = db.get_or_404(Evidence, evidence_id)
     if evidence.dossier_id != evaluation_.dossier_id:
         abort(404)
-    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1")
+    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1",
+                            audit_of=evidence.dossier)
 

@@ -268,7 +268,8 @@ def evidence_file(dossier_id: int, evidence_id: int):
 
     dossier = _load(dossier_id)
     evidence = _evidence(dossier, evidence_id)
-    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1")
+    return send_stored_file(evidence.file, inline=request.args.get("inline") == "1",
+                            audit_of=dossier)
 
 
 @bp.post("/<int:dossier_id>/evidence/<int:evidence_id>/delete")

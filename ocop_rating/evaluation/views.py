@@ -5,6 +5,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import audit
 from ..actions import perform
 from ..councils import services as councils
 from ..councils.forms import (
@@ -61,6 +62,8 @@ def show(evaluation_id: int):
     review_form.site_visit_notes.data = evaluation_.site_visit_notes
     review_form.report.data = evaluation_.advisory_report
     visible = evaluation_.round.scores_visible
+    if visible:
+        audit.record_read(evaluation_, "scores_revealed")
     sealed = sealed_for(evaluation_)
     can_follow = councils.can_follow(evaluation_, current_user)
     office = council.can_manage(current_user) or can_follow
@@ -399,5 +402,6 @@ def score_table(round_id: int, fmt: str):
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         abort(404)
+    audit.record_read(round_, "scores_revealed", data={"format": fmt})
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="bang-diem-dot-{round_.id}.{fmt}"'})

@@ -255,7 +255,7 @@ def store_upload(file_storage, *, actor, kinds: Iterable[FileKind] = DEFAULT_KIN
 
 # --- serving ----------------------------------------------------------------------------
 
-def send_stored_file(stored: StoredFile, *, inline: bool = False) -> Response:
+def send_stored_file(stored: StoredFile, *, inline: bool = False, audit_of=None) -> Response:
     """A response carrying the stored bytes, safe to serve whatever they contain.
 
     ACCESS CONTROL IS THE CALLER'S JOB: call this only after checking that the current user
@@ -265,12 +265,20 @@ def send_stored_file(stored: StoredFile, *, inline: bool = False) -> Response:
     ``Content-Security-Policy: sandbox``, privately cached. As an attachment (the name in
     RFC 5987 ``filename*`` form, so Vietnamese names survive) unless ``inline`` is asked
     for a PDF, JPEG or PNG; other kinds are always attachments.
+
+    ``audit_of``: the record an evidence file belongs to (a dossier, an evaluation, an
+    inspection); the read is written to the audit trail, in that record's history.
     """
     path = blob_path(stored)
     if not path.is_file():
         current_app.logger.error("Blob of stored file %s missing at %s", stored.id, path)
         raise BlobMissing(_("Không tìm thấy nội dung của tệp “%(name)s” trên máy chủ. "
                             "Vui lòng báo văn phòng OCOP.", name=stored.original_name))
+    if audit_of is not None:
+        from .. import audit
+
+        audit.record_read(audit_of, "evidence_read", data={"file": stored.id,
+                                                           "name": stored.original_name})
     kind = stored.kind
     show_inline = bool(inline and kind is not None and kind.inline_safe)
     response = send_file(path.resolve(), mimetype=stored.media_type,

@@ -464,7 +464,7 @@ def evidence(inspection_id: int):
     if inspection_.evidence_file is None:
         abort(404)
     return send_stored_file(inspection_.evidence_file,
-                            inline=request.args.get("inline") == "1")
+                            inline=request.args.get("inline") == "1", audit_of=inspection_)
 
 
 @bp.get("/inspections/proposed")

@@ -1,0 +1,96 @@
+"""History pages and the trail search (issue 11 §5). Read only: every route is a GET."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import nav
+from ..accounts.permissions import Permission, allowed
+from ..db import db
+from . import province_of, trail
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+nav.register("audit.search", _l("Nhật ký"), lambda user: trail.may_search(user), order=95)
+
+
+def _may_read_history(obj) -> bool:
+    commune = getattr(obj, "commune_code", None)
+    province = province_of(obj)
+    if province is None and commune is None:
+        # A national record (a ministry account, the central council): national roles only.
+        return allowed(current_user, Permission.view_audit, national=True)
+    return allowed(current_user, Permission.view_audit, province_code=province,
+                   commune_code=commune)
+
+
+@bp.get("/<kind>/<int:object_id>")
+@login_required
+def history(kind: str, object_id: int):
+    if kind not in trail.KINDS:
+        abort(404)
+    obj = db.get_or_404(trail.model_for(kind), object_id)
+    if not _may_read_history(obj):
+        abort(403)
+    return render_template("audit/history.html", obj=obj, kind=kind,
+                           title_label=trail.type_label(trail.KINDS[kind]),
+                           rows=trail.record_history(obj), action_label=trail.action_label,
+                           type_label=trail.type_label)
+
+
+def _date_arg(name: str) -> tuple[date | None, str | None]:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, _("Ngày không hợp lệ: %(v)s (dd/mm/yyyy).", v=raw)
+
+
+def _query() -> tuple[trail.TrailQuery, list[str]]:
+    errors = []
+    date_from, error = _date_arg("date_from")
+    errors += [error] if error else []
+    date_to, error = _date_arg("date_to")
+    errors += [error] if error else []
+    page = request.args.get("page", 1, type=int) or 1
+    query = trail.TrailQuery(
+        actor=(request.args.get("actor") or "")[:100],
+        object_type=(request.args.get("object_type") or "")[:64],
+        object_id=(request.args.get("object_id") or "")[:64],
+        action=(request.args.get("action") or "")[:64],
+        date_from=date_from, date_to=date_to, page=max(1, page))
+    return query, errors
+
+
+@bp.get("/")
+@login_required
+def search():
+    if not trail.may_search(current_user):
+        abort(403)
+    query, errors = _query()
+    pager = db.paginate(trail.trail_statement(query, viewer=current_user), page=query.page,
+                        per_page=query.per_page, error_out=False, count=True)
+    return render_template("audit/search.html", query=query, errors=errors, pager=pager,
+                           rows=pager.items, actors=trail.actors(pager.items),
+                           filters=query.filters(), choices=trail.choices(),
+                           action_label=trail.action_label, type_label=trail.type_label,
+                           kinds={v: k for k, v in trail.KINDS.items()})
+
+
+@bp.get("/export.csv")
+@login_required
+def export():
+    if not trail.may_search(current_user):
+        abort(403)
+    query, errors = _query()
+    if errors:
+        abort(400)
+    body = trail.trail_csv(query, viewer=current_user)
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="nhat-ky-ocop.csv"'})
