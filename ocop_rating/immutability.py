@@ -134,6 +134,8 @@ LEGAL_TRIGGERS: list[dict] = [
          when="EXISTS (SELECT 1 FROM score_sheets s WHERE s.id = OLD.sheet_id "
               "AND s.status = 'submitted')",
          columns=("sheet_id", "item_code", "option_index", "case_key", "comment")),
+    # A sealed result (issue 10 §3): written once when the council concludes, never changed.
+    dict(table="sealed_results"),
 ]
 
 

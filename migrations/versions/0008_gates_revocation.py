@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_gates_revocation'
-down_revision = '0006_reevaluation'
+down_revision = '0007_sealed_results'
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from ocop_rating.audit.chain import GENESIS, content_hash
 
 # revision identifiers, used by Alembic.
 revision = '0009_audit_chain'
-down_revision = '0006_reevaluation'
+down_revision = '0008_gates_revocation'
 branch_labels = None
 depends_on = None
 
