@@ -59,7 +59,7 @@ def seal_for(obj, action: str) -> str | None:
 def verify_seals() -> tuple[int, list[Problem]]:
     """Compare every sealed record with the seal of its latest sealing audit row."""
     from ..certificates.models import Certificate, Decision, DecisionStatus
-    from ..councils.models import ScoreSheet, SheetStatus
+    from ..evaluation.models import ScoreSheet, SheetStatus
     from . import AuditEvent
 
     latest: dict[tuple[str, str], tuple[int, int, str | None]] = {}

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ocop_rating import audit
 from ocop_rating.certificates import services as certificates
 from ocop_rating.certificates.models import Certificate, CertificateStatus, RevocationGround
-from ocop_rating.councils.models import ScoreEntry, ScoreSheet, SheetStatus
+from ocop_rating.evaluation.models import ScoreEntry, ScoreSheet, SheetStatus
 from ocop_rating.immutability import maintenance, trigger_ddl
 from tests.audit.workers import Thing
 from tests.factories import issued_certificate

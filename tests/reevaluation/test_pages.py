@@ -350,7 +350,8 @@ def test_inspection_scheduled_recorded_and_proposed_for_revocation(app, db, worl
         assert "Nhãn không đúng với hồ sơ." in text
         fake = form_post(office, f"{url}/findings", {
             "done_on": "06/04/2029", "outcome": "violation", "proposed_ground": "mark_misuse",
-            "findings": "Nhãn không đúng với hồ sơ.",
+            "findings": "Nhãn không đúng với hồ sơ.", "concluded_on": "20/03/2029",
+            "concluded_by": "Đoàn kiểm tra liên ngành",
             "evidence": (io.BytesIO(b"<html><script>x</script></html>"), "bien-ban.pdf")},
             form_page=url, content_type="multipart/form-data")
         assert fake.status_code == 422 and "bien-ban.pdf" in fake.get_data(as_text=True)
@@ -360,7 +361,7 @@ def test_inspection_scheduled_recorded_and_proposed_for_revocation(app, db, worl
         recorded = form_post(office, f"{url}/findings", {
             "done_on": "06/04/2029", "outcome": "violation", "proposed_ground": "mark_misuse",
             "findings": "Dùng biểu trưng OCOP 4 sao cho sản phẩm 3 sao.",
-            "concluded_on": "06/04/2029", "concluded_by": "Đoàn kiểm tra liên ngành",
+            "concluded_on": "20/03/2029", "concluded_by": "Đoàn kiểm tra liên ngành",
             "evidence": (io.BytesIO(MINIMAL_PDF), "bien-ban-kiem-tra.pdf")},
             form_page=url, content_type="multipart/form-data")
         assert recorded.status_code == 302
@@ -379,7 +380,7 @@ def test_inspection_scheduled_recorded_and_proposed_for_revocation(app, db, worl
         assert shown(proposed) == [w.late.number]
         text = proposed.get_data(as_text=True)
         assert "Sử dụng sai mục đích biểu trưng OCOP" in text
-        assert "/certificates/?q=" in text and "21/04/2029" in text  # 15 days to decide
+        assert "/certificates/?q=" in text and "04/04/2029" in text  # 15 days from the conclusion
 
         stranger = logged_in(app, w.ld_office)
         assert stranger.get(url).status_code == 403
