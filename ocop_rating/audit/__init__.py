@@ -144,7 +144,7 @@ def history(obj) -> list[AuditEvent]:
 
 def timeline(obj) -> list[tuple[AuditEvent, str]]:
     """``history(obj)`` with each actor's name, in one query."""
-    from .accounts.models import User
+    from ..accounts.models import User
 
     rows = db.session.execute(
         db.select(AuditEvent, User.full_name)

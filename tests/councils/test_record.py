@@ -7,12 +7,14 @@ import subprocess
 from decimal import Decimal
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from ocop_rating.councils import services
 from ocop_rating.councils.models import Evaluation as EvaluationModel
 from ocop_rating.councils.models import EvaluationStatus, RoundState
 from ocop_rating.db import db as _db
 from ocop_rating.errors import InvalidTransition, NotAllowed
+from ocop_rating.immutability import maintenance
 from ocop_rating.evaluation import services as scoring
 from ocop_rating.evaluation.models import ScoreEntry, ScoreSheet, SealedResult, SheetStatus
 from ocop_rating.evaluation.seal import check_sealed, sealed_for
@@ -134,10 +136,16 @@ def test_row_edits_after_conclusion_leave_the_sealed_result_everywhere(app, db, 
     mean = sealed.snapshot["mean_total"]
     services.conclude_round(evaluation.round, conclusion="Hoàn thành", actor=office)
     _db.session.commit()
-    # someone edits the score rows in the database behind the app's back
+    # someone edits the score rows in the database behind the app's back: the database
+    # refuses it; with its triggers passed (maintenance, or dropped) the seal still holds
     sheet_ids = [s.id for s in evaluation.sheets]
-    _db.session.execute(_db.update(ScoreEntry).where(ScoreEntry.sheet_id.in_(sheet_ids))
-                        .values(option_index=0))
+    tamper = _db.update(ScoreEntry).where(ScoreEntry.sheet_id.in_(sheet_ids)).values(
+        option_index=0)
+    with pytest.raises(IntegrityError, match="legal record"):
+        _db.session.execute(tamper)
+    _db.session.rollback()
+    with maintenance():
+        _db.session.execute(tamper)
     _db.session.commit()
     committed(db)
     office_client = logged_in(app, office)
@@ -164,8 +172,12 @@ def test_integrity_check_passes_on_an_untouched_record_and_catches_a_forged_seal
     ok = cli("ocop", "integrity", "check")
     assert ok.exit_code == 0 and "disagreements: 0" in ok.output
     sealed = sealed_for(_db.session.get(EvaluationModel, evaluation_cert.evaluation_id))
-    _db.session.execute(_db.update(SealedResult).where(SealedResult.id == sealed.id)
-                        .values(star=5))
+    forge = _db.update(SealedResult).where(SealedResult.id == sealed.id).values(star=5)
+    with pytest.raises(IntegrityError, match="legal record"):
+        _db.session.execute(forge)
+    _db.session.rollback()
+    with maintenance():
+        _db.session.execute(forge)
     _db.session.commit()
     bad = cli("ocop", "integrity", "check")
     assert bad.exit_code == 1 and "seal_columns" in bad.output
