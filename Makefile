@@ -27,6 +27,7 @@ setup-db: install
 	$(FLASK) db upgrade
 	$(FLASK) ocop import-units
 	$(FLASK) ocop seed-demo
+	$(FLASK) ocop export-open-data
 
 run: setup-db
 	@echo

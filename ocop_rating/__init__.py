@@ -101,6 +101,9 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
 
     app.register_blueprint(audit_bp)
+    from . import opendata
+
+    app.register_blueprint(opendata.bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -82,6 +82,10 @@ def daily_command(on):
     from .legaltime import legal_today
 
     click.echo(f"Audit chain head of the day: {save_anchor(today or legal_today())}")
+    from .opendata.build import build
+
+    published = build(today)
+    click.echo(f"Open data: {published.count} certificates published")
 
 
 def _attach_feature_commands() -> None:
@@ -100,6 +104,9 @@ def _attach_feature_commands() -> None:
     from .backup import backup_command, restore_command
 
     ocop.add_command(backup_command)
+    from .opendata.cli import export_open_data_command
+
+    ocop.add_command(export_open_data_command)
     ocop.add_command(restore_command)
 
 

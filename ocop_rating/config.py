@@ -49,3 +49,9 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
     ITEMS_PER_PAGE = 50
+
+    # Open data (docs/open-data.md): where the published files live (default:
+    # instance/open-data) and the licence they are published under.
+    OPEN_DATA_DIR = None
+    OPEN_DATA_LICENCE = "CC BY 4.0"
+    OPEN_DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
