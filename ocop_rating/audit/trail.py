@@ -45,6 +45,8 @@ ACTION_LABELS = {
     "reopened": _l("Mở lại phiếu chấm"), "reminded": _l("Nhắc thành viên"),
     "concluded": _l("Kết luận đánh giá"), "scores_revealed": _l("Xem điểm đã công bố"),
     "scheduled": _l("Lên lịch kiểm tra"), "findings": _l("Ghi kết quả kiểm tra"),
+    "change_requested": _l("Đề nghị thay đổi thông tin định danh"),
+    "change_decided": _l("Xử lý đề nghị thay đổi thông tin"),
 }
 
 # The records that have a history page: kind in the URL -> table.

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.permissions import in_jurisdiction
@@ -129,3 +129,72 @@ class Producer(db.Model):
 
     def can_edit(self, user) -> bool:
         return self.is_member(user) or self.can_decide(user)
+
+
+class ChangeStatus(str, enum.Enum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+    @property
+    def label(self) -> str:
+        return str({ChangeStatus.pending: _l("Chờ xã phê duyệt"),
+                    ChangeStatus.approved: _l("Đã phê duyệt"),
+                    ChangeStatus.rejected: _l("Bị từ chối")}[self])
+
+
+# The facts that identify the entity or feed criterion 3.2: once the commune has approved the
+# producer, the producer changes them only by asking the commune again.
+IDENTITY_FIELDS = ("kind", "name", "registration_number", "representative_name",
+                   "representative_gender", "representative_ethnicity",
+                   "representative_disabled")
+IDENTITY_LABELS = {
+    "kind": _l("Loại hình chủ thể"), "name": _l("Tên chủ thể"),
+    "registration_number": _l("Mã số doanh nghiệp / HTX / hộ kinh doanh"),
+    "representative_name": _l("Người đại diện"),
+    "representative_gender": _l("Giới tính người đại diện"),
+    "representative_ethnicity": _l("Dân tộc người đại diện"),
+    "representative_disabled": _l("Người đại diện là người khuyết tật"),
+}
+
+
+class ProducerChangeRequest(db.Model):
+    """A producer's request to change its identity facts after approval (issue 12 §6): the
+    commune (or province) approves it again; both steps are audited."""
+
+    __tablename__ = "producer_change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    status: Mapped[ChangeStatus] = mapped_column(enum_column(ChangeStatus),
+                                                 default=ChangeStatus.pending)
+    # {field: {"old": stored value, "new": stored value}} (enums as their values)
+    changes: Mapped[dict] = mapped_column(JSON)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    producer: Mapped[Producer] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status = 'pending' OR decided_at IS NOT NULL",
+                        name="change_decision_has_time"),
+    )
+
+    def shown(self) -> list[tuple[str, str, str]]:
+        """(label, old, new) for each field, as a person reads them."""
+        def show(field, value):
+            if field == "kind":
+                return ProducerKind(value).label
+            if field == "representative_gender":
+                return Gender(value).label
+            if field == "representative_ethnicity":
+                return ETHNICITY_NAMES.get(value, value)
+            if field == "representative_disabled":
+                return str(_l("Có")) if value else str(_l("Không"))
+            return value
+        return [(str(IDENTITY_LABELS[f]), show(f, v["old"]), show(f, v["new"]))
+                for f, v in self.changes.items()]

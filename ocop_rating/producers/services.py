@@ -1,6 +1,7 @@
 """Producer sign-up and approval."""
 from __future__ import annotations
 
+import enum
 import re
 
 from flask_babel import gettext as _
@@ -8,13 +9,22 @@ from flask_babel import gettext as _
 from .. import audit
 from ..accounts import services as accounts
 from ..accounts.models import User
+from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import Role
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
 from ..geo.models import Commune
 from ..text import fold
 from .ethnicities import ETHNICITY_NAMES
-from .models import Gender, Producer, ProducerKind, ProducerStatus
+from .models import (
+    IDENTITY_FIELDS,
+    ChangeStatus,
+    Gender,
+    Producer,
+    ProducerChangeRequest,
+    ProducerKind,
+    ProducerStatus,
+)
 
 # Enterprise and cooperative codes (= tax codes) have 10 digits, a branch adds "-NNN";
 # household businesses registered before 2021 carry numbers like "22A8001234".
@@ -105,8 +115,14 @@ def sign_up(*, username: str, password: str, full_name: str, **facts) -> tuple[P
     return producer, user
 
 
-def update_profile(producer: Producer, *, actor, **fields) -> None:
-    """Edit the entity's facts (the producer itself or an officer of its jurisdiction)."""
+def update_profile(producer: Producer, *, actor, **fields) -> ProducerChangeRequest | None:
+    """Edit the entity's facts (the producer itself or an officer of its jurisdiction).
+
+    An officer moves a producer only within their own territory (a commune officer not at
+    all, a province within the province). Once approved, the producer's own changes to its
+    identity facts (IDENTITY_FIELDS: registration number, kind, name, the representative and
+    the facts of criterion 3.2) are not applied but become a change request that the commune
+    approves again; the request is returned."""
     if not producer.can_edit(actor):
         raise NotAllowed(_("Bạn không thể sửa thông tin chủ thể này."))
     moving = any(k in fields and fields[k] != getattr(producer, k)
@@ -115,6 +131,11 @@ def update_profile(producer: Producer, *, actor, **fields) -> None:
         # A move changes which commune and province handle the producer: officers only.
         raise ProducerError(_("Đổi địa bàn của chủ thể do cán bộ xã/tỉnh thực hiện."),
                             code="unit_change_by_officer")
+    if moving and not in_jurisdiction(
+            actor, province_code=fields.get("province_code", producer.province_code),
+            commune_code=fields.get("commune_code", producer.commune_code)):
+        raise ProducerError(_("Bạn chỉ chuyển được chủ thể đến xã/phường thuộc địa bàn mình "
+                              "phụ trách."), code="unit_outside_jurisdiction")
     if "registration_number" in fields:
         fields["registration_number"] = check_registration(fields["registration_number"],
                                                            exclude_id=producer.id)
@@ -124,13 +145,123 @@ def update_profile(producer: Producer, *, actor, **fields) -> None:
     if "representative_ethnicity" in fields:
         _check_facts(fields["representative_ethnicity"])
     changed = {k: v for k, v in fields.items() if getattr(producer, k) != v}
+    identity = {}
+    if producer.status == ProducerStatus.approved and producer.is_member(actor):
+        identity = {k: v for k, v in changed.items() if k in IDENTITY_FIELDS}
+        changed = {k: v for k, v in changed.items() if k not in IDENTITY_FIELDS}
+    _apply(producer, changed, actor=actor)
+    return request_change(producer, identity, actor=actor) if identity else None
+
+
+def _apply(producer: Producer, changed: dict, *, actor, note: str = "") -> None:
     for key, value in changed.items():
         setattr(producer, key, value)
     if "name" in changed:
         producer.name_folded = fold(producer.name)
     if changed:
-        audit.record(producer, "updated", actor=actor, data={"fields": sorted(changed)})
+        audit.record(producer, "updated", actor=actor, data={"fields": sorted(changed)},
+                     note=note)
     db.session.flush()
+
+
+def _stored(value):
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _typed(field: str, value):
+    if field == "kind":
+        return ProducerKind(value)
+    if field == "representative_gender":
+        return Gender(value)
+    return value
+
+
+def pending_change(producer: Producer) -> ProducerChangeRequest | None:
+    return db.session.scalar(db.select(ProducerChangeRequest).filter_by(
+        producer_id=producer.id, status=ChangeStatus.pending))
+
+
+def change_requests(producer: Producer, limit: int = 10) -> list[ProducerChangeRequest]:
+    return list(db.session.scalars(
+        db.select(ProducerChangeRequest).filter_by(producer_id=producer.id)
+        .order_by(ProducerChangeRequest.id.desc()).limit(limit)))
+
+
+def request_change(producer: Producer, identity: dict, *, actor) -> ProducerChangeRequest:
+    """Record (or extend) the producer's pending request to change identity facts, and tell
+    the commune."""
+    request = pending_change(producer)
+    changes = dict(request.changes) if request else {}
+    for key, value in identity.items():
+        changes[key] = {"old": _stored(getattr(producer, key)), "new": _stored(value)}
+    changes = {k: v for k, v in changes.items() if v["old"] != v["new"]}
+    if request is None:
+        request = ProducerChangeRequest(producer=producer, changes=changes,
+                                        requested_by_id=actor.id)
+        db.session.add(request)
+    else:
+        request.changes = changes
+        request.requested_at = utcnow()
+    db.session.flush()
+    audit.record(producer, "change_requested", actor=actor,
+                 data={"request": request.id, "changes": changes})
+    from ..notifications.services import notify
+
+    officers = officers_of(producer)
+    notify(officers, kind="producer_change_requested",
+           subject=_("Yêu cầu thay đổi thông tin chủ thể cần phê duyệt"),
+           body=_("%(name)s đề nghị thay đổi thông tin định danh; vui lòng kiểm tra và phê "
+                  "duyệt.", name=producer.name),
+           link=f"/producers/{producer.id}", actor=actor)
+    return request
+
+
+def officers_of(producer: Producer) -> list[User]:
+    """The commune officers of the producer's commune (the province's office if none)."""
+    users = list(db.session.scalars(db.select(User).filter_by(
+        role=Role.commune, commune_code=producer.commune_code, is_active_account=True)))
+    if not users:
+        users = list(db.session.scalars(db.select(User).filter_by(
+            role=Role.province, province_code=producer.province_code, is_active_account=True)))
+    return users
+
+
+def decide_change(request: ProducerChangeRequest, *, approve: bool, actor,
+                  reason: str = "") -> None:
+    """The commune (or province) approves or rejects a change request; approval applies it."""
+    producer = request.producer
+    if not producer.can_decide(actor):
+        raise NotAllowed(_("Bạn không có quyền phê duyệt thay đổi của chủ thể này."))
+    if request.status != ChangeStatus.pending:
+        raise ProducerError(_("Yêu cầu này đã được xử lý."), code="change_decided")
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ProducerError(_("Vui lòng ghi lý do từ chối."), code="reason_required")
+    if approve:
+        values = {k: _typed(k, v["new"]) for k, v in request.changes.items()}
+        if "registration_number" in values:
+            values["registration_number"] = check_registration(
+                values["registration_number"], exclude_id=producer.id)
+        if "representative_ethnicity" in values:
+            _check_facts(values["representative_ethnicity"])
+        _apply(producer, {k: v for k, v in values.items() if getattr(producer, k) != v},
+               actor=actor, note=f"#{request.id}")
+    new = ChangeStatus.approved if approve else ChangeStatus.rejected
+    audit.record(producer, "change_decided", actor=actor, old=request.status, new=new,
+                 note=reason, data={"request": request.id})
+    request.status = new
+    request.decided_at = utcnow()
+    request.decided_by_id = actor.id
+    request.note = reason
+    db.session.flush()
+    if approve:
+        subject = _("Thay đổi thông tin chủ thể đã được phê duyệt")
+        body = _("Thay đổi thông tin của %(name)s đã được phê duyệt.", name=producer.name)
+    else:
+        subject = _("Thay đổi thông tin chủ thể không được phê duyệt")
+        body = _("Thay đổi thông tin của %(name)s không được phê duyệt. Lý do: %(reason)s",
+                 name=producer.name, reason=reason)
+    _notify(producer, kind="producer_change_decided", subject=subject, body=body, actor=actor)
 
 
 def producer_users(producer: Producer) -> list[User]:

@@ -10,7 +10,7 @@ from ..geo.forms import fill_unit_choices
 from ..text import fold, vn_sort_key
 from . import bp, services
 from .forms import ProfileForm, RejectForm, SignUpForm
-from .models import Gender, Producer, ProducerKind, ProducerStatus
+from .models import Gender, Producer, ProducerChangeRequest, ProducerKind, ProducerStatus
 
 OFFICER_ROLES = {Role.admin, Role.ministry, Role.province, Role.commune}
 # Which form field a service error belongs beside.
@@ -19,6 +19,7 @@ ERROR_FIELDS = {
     "unknown_commune": "commune_code", "commune_mismatch": "commune_code",
     "unknown_ethnicity": "representative_ethnicity", "username_taken": "username",
     "password_too_short": "password", "password_is_username": "password",
+    "unit_outside_jurisdiction": "commune_code", "unit_change_by_officer": "commune_code",
 }
 
 
@@ -105,7 +106,9 @@ def show(producer_id: int):
     return render_template("producers/show.html", producer=producer,
                            products=products_of(producer), action_form=ConfirmForm(),
                            reject_form=RejectForm(),
-                           users=services.producer_users(producer))
+                           users=services.producer_users(producer),
+                           pending_change=services.pending_change(producer),
+                           change_requests=services.change_requests(producer))
 
 
 @bp.get("/mine")
@@ -165,14 +168,66 @@ def edit(producer_id: int):
     fill_unit_choices(form.province_code, form.commune_code, provinces=provinces)
     if form.validate_on_submit():
         try:
-            services.update_profile(producer, actor=current_user, **_entity_values(form))
+            request_made = services.update_profile(producer, actor=current_user,
+                                                   **_entity_values(form))
         except OcopError as e:
             db.session.rollback()
             attach_error(form, e, ERROR_FIELDS)
         else:
             db.session.commit()
-            flash(_("Đã lưu thông tin chủ thể."), "success")
+            if request_made is not None:
+                flash(_("Thay đổi về tên, mã số, loại hình và người đại diện đã được gửi xã "
+                        "phê duyệt; các thông tin khác đã được lưu."), "info")
+            else:
+                flash(_("Đã lưu thông tin chủ thể."), "success")
             return redirect(url_for("producers.show", producer_id=producer.id))
     status = 422 if request.method == "POST" else 200
     return render_template("producers/edit.html", form=form, producer=producer), status
 
+
+
+def _load_change(producer_id: int, request_id: int):
+    producer = _load(producer_id)
+    change = db.session.get(ProducerChangeRequest, request_id)
+    if change is None or change.producer_id != producer.id:
+        abort(404)
+    if not producer.can_decide(current_user):
+        abort(403)
+    return producer, change
+
+
+@bp.post("/<int:producer_id>/changes/<int:request_id>/approve")
+@login_required
+def approve_change(producer_id: int, request_id: int):
+    producer, change = _load_change(producer_id, request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.decide_change(change, approve=True, actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã phê duyệt thay đổi thông tin của %(name)s.", name=producer.name), "success")
+    return redirect(url_for("producers.show", producer_id=producer.id))
+
+
+@bp.post("/<int:producer_id>/changes/<int:request_id>/reject")
+@login_required
+def reject_change(producer_id: int, request_id: int):
+    producer, change = _load_change(producer_id, request_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng ghi lý do từ chối."), "danger")
+        return redirect(url_for("producers.show", producer_id=producer.id))
+    try:
+        services.decide_change(change, approve=False, actor=current_user,
+                               reason=form.reason.data)
+    except OcopError as e:
+        db.session.rollback()
+        flash(e.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Đã từ chối thay đổi thông tin của %(name)s.", name=producer.name), "success")
+    return redirect(url_for("producers.show", producer_id=producer.id))
