@@ -14,7 +14,7 @@ from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import db
 from ..legaltime import VN_TZ
 from ..text import vn_sort_key
-from . import AuditEvent
+from . import AuditEvent, province_of
 
 # What each action code means, for people (codes stay in the database).
 ACTION_LABELS = {
@@ -78,6 +78,27 @@ def model_for(kind: str):
 
     return {"dossier": Dossier, "evaluation": Evaluation, "certificate": Certificate,
             "producer": Producer, "user": User}[kind]
+
+
+def kind_of(obj) -> str | None:
+    """The kind in the history URL of ``obj`` (None: no history page of its own)."""
+    table = getattr(obj, "__tablename__", None)
+    return next((kind for kind, t in KINDS.items() if t == table), None)
+
+
+def may_read_history(user, obj) -> bool:
+    """Whether ``user`` may read the history of ``obj``: the audit permission, in the
+    jurisdiction of the record (a national record: national roles only). The history route
+    and the link on the record's own page both ask this."""
+    from ..accounts.permissions import Permission, allowed
+
+    if user is None or not getattr(user, "is_authenticated", False) or kind_of(obj) is None:
+        return False
+    commune = getattr(obj, "commune_code", None)
+    province = province_of(obj)
+    if province is None and commune is None:
+        return allowed(user, Permission.view_audit, national=True)
+    return allowed(user, Permission.view_audit, province_code=province, commune_code=commune)
 
 
 def record_history(obj) -> list[tuple[AuditEvent, str]]:

@@ -3,29 +3,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import nav
-from ..accounts.permissions import Permission, allowed
 from ..db import db
-from . import province_of, trail
+from . import trail
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 nav.register("audit.search", _l("Nhật ký"), lambda user: trail.may_search(user), order=95)
 
 
-def _may_read_history(obj) -> bool:
-    commune = getattr(obj, "commune_code", None)
-    province = province_of(obj)
-    if province is None and commune is None:
-        # A national record (a ministry account, the central council): national roles only.
-        return allowed(current_user, Permission.view_audit, national=True)
-    return allowed(current_user, Permission.view_audit, province_code=province,
-                   commune_code=commune)
+@bp.app_template_global("history_url")
+def history_url(obj) -> str | None:
+    """The history page of ``obj`` for the current user, or None when he may not read it
+    (templates: ``_macros/history.html``)."""
+    if obj is None or getattr(obj, "id", None) is None or \
+            not trail.may_read_history(current_user, obj):
+        return None
+    return url_for("audit.history", kind=trail.kind_of(obj), object_id=obj.id)
 
 
 @bp.get("/<kind>/<int:object_id>")
@@ -34,7 +33,7 @@ def history(kind: str, object_id: int):
     if kind not in trail.KINDS:
         abort(404)
     obj = db.get_or_404(trail.model_for(kind), object_id)
-    if not _may_read_history(obj):
+    if not trail.may_read_history(current_user, obj):
         abort(403)
     return render_template("audit/history.html", obj=obj, kind=kind,
                            title_label=trail.type_label(trail.KINDS[kind]),

@@ -21,6 +21,7 @@ from ..dossiers.models import Dossier
 from ..dossiers.states import DossierStatus
 from ..dossiers.states import transition as dossier_transition
 from ..errors import NotAllowed, OcopError
+from ..legaltime import legal_date
 from ..rulebook import (
     InvalidCouncilRules,
 )
@@ -562,7 +563,7 @@ def written_deadline(evaluation: Evaluation) -> date | None:
         return None
     if dossier.accepted_at is None:
         return None
-    return dossier.accepted_at.date() + timedelta(days=WRITTEN_OPINION_DAYS)
+    return legal_date(dossier.accepted_at) + timedelta(days=WRITTEN_OPINION_DAYS)
 
 
 def central_outcome(evaluation: Evaluation) -> Evaluation | None:

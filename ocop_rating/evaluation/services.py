@@ -32,6 +32,8 @@ from ..db import db, utcnow
 from ..dossiers.states import DossierStatus
 from ..dossiers.states import transition as dossier_transition
 from ..errors import NotAllowed, OcopError
+from ..i18n import format_points
+from ..legaltime import legal_date
 from ..rulebook import (
     CouncilResult,
     MemberResult,
@@ -469,7 +471,7 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
         from ..reevaluation.services import end_extension_on_failure
 
         end_extension_on_failure(db.session.get(Certificate, dossier.previous_certificate_id),
-                                 on=evaluation.concluded_at.date(), actor=actor)
+                                 on=legal_date(evaluation.concluded_at), actor=actor)
     sealed = seal_result(evaluation, result, reasons={c: reasons[c] for c in
                                                       (*confirmed, *dismissed)}, actor=actor)
     audit.record(evaluation, "concluded", actor=actor,
@@ -477,7 +479,9 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
                        "sealed": sealed.content_hash})
     db.session.flush()
     _notify_producer(dossier, _("Kết quả đánh giá: %(m)s điểm, %(s)s sao",
-                                m=result.mean_total, s=result.star or 0), actor)
+                                m=format_points(result.mean_total,
+                                                int(result.rules.mean_decimals)),
+                                s=result.star or 0), actor)
     return result
 
 

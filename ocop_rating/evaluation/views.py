@@ -82,6 +82,7 @@ def show(evaluation_id: int):
         if result is not None else [],
         rescore=services.open_rescore(evaluation_), rescores=services.rescores(evaluation_),
         rules=evaluation_.round.rules,
+        member_names={m.id: m.user.full_name for m in council.members},
         can_review=councils.can_review(evaluation_, current_user),
         can_follow=can_follow,
         can_score=services.can_score(evaluation_, current_user),
