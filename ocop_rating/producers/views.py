@@ -23,16 +23,16 @@ ERROR_FIELDS = {
 
 
 def _entity_values(form) -> dict:
-    return dict(
-        kind=ProducerKind(form.kind.data), name=form.name.data,
-        registration_number=form.registration_number.data,
-        province_code=form.province_code.data, commune_code=form.commune_code.data,
-        address=form.address.data, phone=form.phone.data, email=form.email.data,
-        representative_name=form.representative_name.data,
-        representative_position=form.representative_position.data or "",
-        representative_gender=Gender(form.representative_gender.data),
-        representative_ethnicity=form.representative_ethnicity.data,
-        representative_disabled=form.representative_disabled.data)
+    return {
+        "kind": ProducerKind(form.kind.data), "name": form.name.data,
+        "registration_number": form.registration_number.data,
+        "province_code": form.province_code.data, "commune_code": form.commune_code.data,
+        "address": form.address.data, "phone": form.phone.data, "email": form.email.data,
+        "representative_name": form.representative_name.data,
+        "representative_position": form.representative_position.data or "",
+        "representative_gender": Gender(form.representative_gender.data),
+        "representative_ethnicity": form.representative_ethnicity.data,
+        "representative_disabled": form.representative_disabled.data}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
