@@ -14,6 +14,7 @@ from . import bp, services
 from .checklist import LOCAL_ITEMS, checklist_for
 from .forms import EvidenceForm, ReasonForm, RegistrationForm
 from .models import Dossier, DossierKind, Evidence
+from .results import producer_result
 from .states import DossierStatus
 
 
@@ -75,7 +76,14 @@ def index():
         .order_by(Dossier.id.desc()),
         page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     filters = {k: v for k, v in (("status", status), ("commune", commune)) if v}
+    is_producer = current_user.role == Role.producer
+    products = []
+    if is_producer and not pager.items and current_user.producer is not None:
+        from ..products.services import products_of
+
+        products = products_of(current_user.producer)  # where a new dossier starts
     return render_template("dossiers/index.html", dossiers=pager.items, pager=pager,
+                           is_producer=is_producer, products=products,
                            filters=filters, status=status, statuses=list(DossierStatus),
                            today=legal_today(), legal_date=legal_date, is_late=services.is_late_at_commune,
                            communes=services.commune_counts(current_user, status=status_enum),
@@ -128,7 +136,9 @@ def show(dossier_id: int):
         "dossiers/show.html", dossier=dossier, problems=problems,
         result=services.projection(dossier), timeline=audit.condensed_timeline(dossier),
         late=services.is_late_at_commune(dossier), reason_form=ReasonForm(),
-        checklist=checklist_for(dossier.set_no), local_items=LOCAL_ITEMS)
+        checklist=checklist_for(dossier.set_no), local_items=LOCAL_ITEMS,
+        council_result=producer_result(dossier)
+        if dossier.status == DossierStatus.evaluated else None)
 
 
 @bp.route("/<int:dossier_id>/registration", methods=["GET", "POST"])
