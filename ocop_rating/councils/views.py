@@ -388,7 +388,12 @@ def save_review(evaluation_id: int):
             submit_report=form.submit_report.data, actor=current_user),
             _("Đã lưu nhận xét của tổ tư vấn."))
     else:
+        # Nothing typed is lost: the evaluation page comes back with the review as typed and
+        # the message beside the field (the page belongs to the evaluation feature above).
+        from ..evaluation.views import render_show
+
         flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
+        return render_show(evaluation_, review_form=form, status=422)
     return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#review")
 
 

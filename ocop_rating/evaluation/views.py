@@ -51,16 +51,23 @@ def _flash_error(e: OcopError) -> None:
 @bp.get("/evaluations/<int:evaluation_id>")
 @login_required
 def show(evaluation_id: int):
+    return render_show(_evaluation(evaluation_id))
+
+
+def render_show(evaluation_: Evaluation, *, review_form: ReviewForm | None = None,
+                status: int = 200):
+    """The evaluation page. A refused advisory review comes back in ``review_form`` with
+    what was typed (the caller has checked the user may view the evaluation)."""
     from .seal import check_sealed, sealed_for
 
-    evaluation_ = _evaluation(evaluation_id)
     council = evaluation_.council
     member = council.member_for(current_user)
-    review_form = ReviewForm(obj=None)
-    review_form.notes.data = evaluation_.advisory_notes
-    review_form.site_visit_on.data = evaluation_.site_visit_on
-    review_form.site_visit_notes.data = evaluation_.site_visit_notes
-    review_form.report.data = evaluation_.advisory_report
+    if review_form is None:
+        review_form = ReviewForm(obj=None)
+        review_form.notes.data = evaluation_.advisory_notes
+        review_form.site_visit_on.data = evaluation_.site_visit_on
+        review_form.site_visit_notes.data = evaluation_.site_visit_notes
+        review_form.report.data = evaluation_.advisory_report
     visible = evaluation_.round.scores_visible
     if visible:
         audit.record_read(evaluation_, "scores_revealed")
@@ -93,7 +100,7 @@ def show(evaluation_id: int):
         needs_meeting=services.needs_meeting(evaluation_, result), today=legal_today(),
         stop_texts={k.code: k.text for k in services.sheet_definition(evaluation_).knockouts},
         sheet_results={s.id: services.sheet_result(s) for s in evaluation_.sheets}
-        if visible else {})
+        if visible else {}), status
 
 
 @bp.post("/evaluations/<int:evaluation_id>/remind")

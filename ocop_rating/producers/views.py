@@ -32,7 +32,7 @@ def _entity_values(form) -> dict:
         "representative_position": form.representative_position.data or "",
         "representative_gender": Gender(form.representative_gender.data),
         "representative_ethnicity": form.representative_ethnicity.data,
-        "representative_disabled": form.representative_disabled.data}
+        "representative_disabled": form.representative_disabled.data == "yes"}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -160,6 +160,7 @@ def edit(producer_id: int):
     if request.method == "GET":
         form.kind.data = producer.kind.value
         form.representative_gender.data = producer.representative_gender.value
+        form.representative_disabled.data = "yes" if producer.representative_disabled else "no"
     provinces = None if current_user.role in NATIONAL_ROLES or current_user.role == Role.producer \
         else [producer.province]
     fill_unit_choices(form.province_code, form.commune_code, provinces=provinces)
