@@ -55,9 +55,10 @@ def show(evaluation_id: int):
 
 
 def render_show(evaluation_: Evaluation, *, review_form: ReviewForm | None = None,
-                status: int = 200):
-    """The evaluation page. A refused advisory review comes back in ``review_form`` with
-    what was typed (the caller has checked the user may view the evaluation)."""
+                status: int = 200, **forms):
+    """The evaluation page. A refused form comes back with what was typed: the advisory
+    review in ``review_form``; ``lab_form``, ``supplement_form``, ``conflict_form`` and
+    ``conclude_form`` likewise (the caller has checked the user may view the evaluation)."""
     from .seal import check_sealed, sealed_for
 
     council = evaluation_.council
@@ -81,8 +82,10 @@ def render_show(evaluation_: Evaluation, *, review_form: ReviewForm | None = Non
     return render_template(
         "evaluation/show.html", evaluation=evaluation_, council=council, member=member,
         progress=councils.progress(evaluation_), review_form=review_form,
-        lab_form=LabTestForm(), lab_result_form=LabResultForm(), reason_form=ReasonForm(),
-        conclude_form=ConcludeForm(), result=result, scores_visible=visible,
+        lab_form=forms.get("lab_form") or LabTestForm(), lab_result_form=LabResultForm(),
+        reason_form=ReasonForm(), supplement_form=forms.get("supplement_form") or ReasonForm(),
+        conflict_form=forms.get("conflict_form") or ReasonForm(),
+        conclude_form=forms.get("conclude_form") or ConcludeForm(), result=result, scores_visible=visible,
         sealed=sealed, snapshot=sealed.snapshot if sealed else None,
         disagreements=disagreements,
         conclusion_problems=services.conclusion_problems(evaluation_, result)
@@ -121,7 +124,7 @@ def conclude(evaluation_id: int):
     form = ConcludeForm()
     if not form.validate_on_submit():
         flash(_("Vui lòng ghi kết luận, đề xuất của hội đồng."), "danger")
-        return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
+        return render_show(evaluation_, conclude_form=form, status=422)
     confirmed = request.form.getlist("knockout_confirmed")
     dismissed = request.form.getlist("knockout_dismissed")
     reasons = {c: request.form.get(f"knockout_reason-{c}", "") for c in (*confirmed, *dismissed)}

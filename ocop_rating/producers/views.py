@@ -99,13 +99,18 @@ def _load(producer_id: int) -> Producer:
 @bp.get("/<int:producer_id>")
 @login_required
 def show(producer_id: int):
-    producer = _load(producer_id)
+    return _render_show(_load(producer_id))
+
+
+def _render_show(producer: Producer, *, reject_form: RejectForm | None = None,
+                 status: int = 200):
+    """The producer's page; a refused rejection comes back with the reason as typed."""
     from ..products.services import products_of
 
     return render_template("producers/show.html", producer=producer,
                            products=products_of(producer), action_form=ConfirmForm(),
-                           reject_form=RejectForm(),
-                           users=services.producer_users(producer))
+                           reject_form=reject_form or RejectForm(),
+                           users=services.producer_users(producer)), status
 
 
 @bp.get("/mine")
@@ -141,13 +146,14 @@ def reject(producer_id: int):
         try:
             services.reject(producer, reason=form.reason.data, actor=current_user)
         except OcopError as e:
+            db.session.rollback()
             flash(e.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Đã từ chối đăng ký của %(name)s.", name=producer.name), "success")
-    else:
-        flash(_("Vui lòng ghi lý do từ chối."), "danger")
-    return redirect(url_for("producers.show", producer_id=producer.id))
+            return _render_show(producer, reject_form=form, status=422)
+        db.session.commit()
+        flash(_("Đã từ chối đăng ký của %(name)s.", name=producer.name), "success")
+        return redirect(url_for("producers.show", producer_id=producer.id))
+    flash(_("Vui lòng ghi lý do từ chối."), "danger")
+    return _render_show(producer, reject_form=form, status=422)
 
 
 @bp.route("/<int:producer_id>/edit", methods=["GET", "POST"])

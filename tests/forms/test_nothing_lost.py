@@ -122,3 +122,40 @@ def test_advisory_review_with_a_bad_visit_date_keeps_what_was_typed(client, db, 
         assert typed in page, typed
     db.session.rollback()
     assert db.session.get(type(evaluation), evaluation.id).advisory_notes == ""
+
+
+def test_supplement_and_conflict_reasons_too_short_are_kept(client, db, login_as):
+    council, office, _members = make_council(members=3)
+    dossier = accepted_dossier()
+    round_ = councils.create_round(council, name="Đợt", proposals_by=date(2026, 4, 30),
+                                   finish_by=date(2026, 6, 30), is_extra=True, actor=office)
+    councils.move_round(round_, RoundState.open, actor=office)
+    evaluation = councils.add_to_round(round_, dossier, actor=office)
+    page_url = f"/councils/evaluations/{evaluation.id}"
+    login_as(office)
+    response = form_post(client, f"{page_url}/supplement", {"reason": "Ab"},
+                         form_page=page_url)
+    assert response.status_code == 422
+    assert re.search(r">\s*Ab</textarea>", text(response))
+    assert "Vui lòng ghi rõ nội dung cần bổ sung." in text(response)
+    db.session.rollback()
+    assert db.session.get(type(evaluation), evaluation.id).status.value == "review"
+
+
+def test_revocation_with_a_bad_date_keeps_the_typed_fields_and_ticks(client, db, login_as):
+    from tests.factories import issued_certificate
+
+    certificate, office = issued_certificate(star=3)
+    login_as(office)
+    response = form_post(client, "/certificates/revoke", {
+        "certificate_id": str(certificate.id), "revoke-ground": "production_stopped",
+        "revoke-number": "2790/QĐ-UBND", "revoke-decided_on": "32/13/2026",
+        "revoke-signer_name": "Nguyễn Văn Công", "revoke-signer_title": "PHÓ CHỦ TỊCH"},
+        form_page="/certificates/")
+    assert response.status_code == 422
+    page = text(response)
+    for typed in ("2790/QĐ-UBND", "32/13/2026", "Nguyễn Văn Công", "PHÓ CHỦ TỊCH"):
+        assert f'value="{typed}"' in page, typed
+    assert re.search(rf'value="{certificate.id}"[^>]*checked', page)
+    assert re.search(r'<option selected value="production_stopped"|'
+                     r'<option value="production_stopped" selected', page)
