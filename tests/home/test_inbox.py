@@ -227,3 +227,12 @@ def test_producer_inbox_empty_says_how_to_start(client, db, login_as):
     page = home(client)
     assert count_of(page, "my_dossiers") == 0
     assert "Chưa có hồ sơ nào" in page
+
+
+def test_admin_sees_the_national_office_inbox(client, db, login_as):
+    forwarded_dossier(VAN_DON, "Hồ sơ Quảng Ninh")
+    forwarded_dossier(DI_LINH, "Hồ sơ Lâm Đồng")
+    login_as(make_user(Role.admin))
+    page = home(client)
+    assert count_of(page, "to_accept") == 2
+    assert "Hồ sơ Quảng Ninh" in page and "Hồ sơ Lâm Đồng" in page
