@@ -29,3 +29,15 @@ def add_working_days(start: date, days: int, extra_holidays=()) -> date:
         if is_working_day(current, extra):
             remaining -= 1
     return current
+
+
+def working_days_left(today: date, deadline: date, extra_holidays=()) -> int:
+    """Working days from ``today`` (not counted) to ``deadline`` (counted): 0 when the
+    deadline is today or the last working day has passed only by non-working days; negative
+    when overdue (minus the working days since the deadline)."""
+    extra = frozenset(date.fromisoformat(d) if isinstance(d, str) else d for d in extra_holidays)
+    if deadline >= today:
+        return sum(1 for n in range(1, (deadline - today).days + 1)
+                   if is_working_day(today + timedelta(days=n), extra))
+    return -sum(1 for n in range(1, (today - deadline).days + 1)
+                if is_working_day(deadline + timedelta(days=n), extra))

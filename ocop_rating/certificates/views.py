@@ -47,6 +47,13 @@ def _revoke_form() -> RevokeForm:
 @login_required
 def index():
     _office_required()
+    return _render_index()
+
+
+def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
+                  http_status: int = 200):
+    """The registry page; a refused revocation comes back with what was typed and the
+    certificates that were ticked."""
     stmt = _scoped(db.select(Certificate))
     q = (request.args.get("q") or "").strip()
     for word in fold(services._clean(q)).split():
@@ -60,10 +67,11 @@ def index():
         rows = [c for c in rows if c.status.value == status]
     return render_template("certificates/index.html", certificates=rows, q=q, star=star,
                            status=status, statuses=list(CertificateStatus),
-                           revoke_form=_revoke_form(), revocable=services.revocable,
+                           revoke_form=revoke_form or _revoke_form(),
+                           revocable=services.revocable, checked=set(checked),
                            alerts=_revocation_alerts(),
                            can_revoke=current_user.role in (Role.admin, Role.ministry,
-                                                            Role.province))
+                                                            Role.province)), http_status
 
 
 def _revocation_alerts() -> list:
@@ -86,7 +94,7 @@ def revoke():
     certificates = [db.get_or_404(Certificate, i) for i in ids]
     if not form.validate_on_submit():
         flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
-        return redirect(url_for("certificates.index"))
+        return _render_index(revoke_form=form, checked=ids, http_status=422)
     try:
         decision = services.revoke(
             certificates, ground=RevocationGround(form.ground.data), number=form.number.data,
@@ -95,7 +103,7 @@ def revoke():
     except OcopError as e:
         db.session.rollback()
         flash(e.message, "danger")
-        return redirect(url_for("certificates.index"))
+        return _render_index(revoke_form=form, checked=ids, http_status=422)
     db.session.commit()
     flash(_("Đã thu hồi %(n)d giấy chứng nhận theo quyết định %(d)s.", n=len(certificates),
             d=decision.number), "success")

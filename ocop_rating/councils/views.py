@@ -376,6 +376,14 @@ def conclude_round(round_id: int):
 
 # -- one dossier in a round ----------------------------------------------------------------
 
+def _evaluation_page(evaluation_: Evaluation, **forms):
+    """A refused form on the evaluation page comes back on that page with what was typed
+    (nothing is lost); the page itself belongs to the evaluation feature above this one."""
+    from ..evaluation.views import render_show
+
+    return render_show(evaluation_, status=422, **forms)
+
+
 @bp.post("/evaluations/<int:evaluation_id>/review")
 @login_required
 def save_review(evaluation_id: int):
@@ -388,7 +396,10 @@ def save_review(evaluation_id: int):
             submit_report=form.submit_report.data, actor=current_user),
             _("Đã lưu nhận xét của tổ tư vấn."))
     else:
+        # Nothing typed is lost: the evaluation page comes back with the review as typed and
+        # the message beside the field (the page belongs to the evaluation feature above).
         flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
+        return _evaluation_page(evaluation_, review_form=form)
     return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#review")
 
 
@@ -403,6 +414,7 @@ def request_lab_test(evaluation_id: int):
             _("Đã ghi yêu cầu kiểm nghiệm bổ sung."))
     else:
         flash(_("Vui lòng ghi nội dung cần kiểm nghiệm."), "danger")
+        return _evaluation_page(evaluation_, lab_form=form)
     return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#lab")
 
 
@@ -442,6 +454,7 @@ def supplement(evaluation_id: int):
             _("Đã gửi yêu cầu bổ sung cho chủ thể."))
     else:
         flash(_("Vui lòng ghi rõ nội dung cần bổ sung."), "danger")
+        return _evaluation_page(evaluation_, supplement_form=form)
     return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
 
 
@@ -466,6 +479,7 @@ def declare_conflict(evaluation_id: int):
                 _("Đã khai báo xung đột lợi ích; chủ tịch hội đồng sẽ quyết định."))
     else:
         flash(_("Vui lòng ghi lý do xung đột lợi ích."), "danger")
+        return _evaluation_page(evaluation_, conflict_form=form)
     return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#conflicts")
 
 

@@ -14,6 +14,7 @@ from . import bp, services
 from .checklist import LOCAL_ITEMS, checklist_for
 from .forms import EvidenceForm, ReasonForm, RegistrationForm
 from .models import Dossier, DossierKind, Evidence
+from .results import producer_result
 from .states import DossierStatus
 
 
@@ -75,7 +76,14 @@ def index():
         .order_by(Dossier.id.desc()),
         page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
     filters = {k: v for k, v in (("status", status), ("commune", commune)) if v}
+    is_producer = current_user.role == Role.producer
+    products = []
+    if is_producer and not pager.items and current_user.producer is not None:
+        from ..products.services import products_of
+
+        products = products_of(current_user.producer)  # where a new dossier starts
     return render_template("dossiers/index.html", dossiers=pager.items, pager=pager,
+                           is_producer=is_producer, products=products,
                            filters=filters, status=status, statuses=list(DossierStatus),
                            today=legal_today(), legal_date=legal_date, is_late=services.is_late_at_commune,
                            communes=services.commune_counts(current_user, status=status_enum),
@@ -122,13 +130,19 @@ def create(product_id: int):
 @bp.get("/<int:dossier_id>")
 @login_required
 def show(dossier_id: int):
-    dossier = _load(dossier_id)
+    return _render_show(_load(dossier_id))
+
+
+def _render_show(dossier: Dossier, *, reason_form: ReasonForm | None = None, status: int = 200):
+    """The dossier page; a refused form (the return reason) comes back with what was typed."""
     problems = services.submission_problems(dossier) if dossier.can_edit(current_user) else []
     return render_template(
         "dossiers/show.html", dossier=dossier, problems=problems,
         result=services.projection(dossier), timeline=audit.condensed_timeline(dossier),
-        late=services.is_late_at_commune(dossier), reason_form=ReasonForm(),
-        checklist=checklist_for(dossier.set_no), local_items=LOCAL_ITEMS)
+        late=services.is_late_at_commune(dossier), reason_form=reason_form or ReasonForm(),
+        checklist=checklist_for(dossier.set_no), local_items=LOCAL_ITEMS,
+        council_result=producer_result(dossier)
+        if dossier.status == DossierStatus.evaluated else None), status
 
 
 @bp.route("/<int:dossier_id>/registration", methods=["GET", "POST"])
@@ -346,8 +360,9 @@ def return_dossier(dossier_id: int):
             or dossier.can_intake_at_province(current_user)):
         abort(403)
     if not form.validate_on_submit():
+        # Re-rendered with the reason as typed, the message beside the field.
         flash(_("Vui lòng ghi rõ lý do trả lại (ít nhất 5 ký tự)."), "danger")
-        return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+        return _render_show(dossier, reason_form=form, status=422)
     give_back = services.return_from_commune if dossier.can_check_at_commune(current_user) \
         else services.return_from_province
     perform(lambda: give_back(dossier, reason=form.reason.data, actor=current_user),

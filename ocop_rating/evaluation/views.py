@@ -51,16 +51,24 @@ def _flash_error(e: OcopError) -> None:
 @bp.get("/evaluations/<int:evaluation_id>")
 @login_required
 def show(evaluation_id: int):
+    return render_show(_evaluation(evaluation_id))
+
+
+def render_show(evaluation_: Evaluation, *, review_form: ReviewForm | None = None,
+                status: int = 200, **forms):
+    """The evaluation page. A refused form comes back with what was typed: the advisory
+    review in ``review_form``; ``lab_form``, ``supplement_form``, ``conflict_form`` and
+    ``conclude_form`` likewise (the caller has checked the user may view the evaluation)."""
     from .seal import check_sealed, sealed_for
 
-    evaluation_ = _evaluation(evaluation_id)
     council = evaluation_.council
     member = council.member_for(current_user)
-    review_form = ReviewForm(obj=None)
-    review_form.notes.data = evaluation_.advisory_notes
-    review_form.site_visit_on.data = evaluation_.site_visit_on
-    review_form.site_visit_notes.data = evaluation_.site_visit_notes
-    review_form.report.data = evaluation_.advisory_report
+    if review_form is None:
+        review_form = ReviewForm(obj=None)
+        review_form.notes.data = evaluation_.advisory_notes
+        review_form.site_visit_on.data = evaluation_.site_visit_on
+        review_form.site_visit_notes.data = evaluation_.site_visit_notes
+        review_form.report.data = evaluation_.advisory_report
     visible = evaluation_.round.scores_visible
     if visible:
         audit.record_read(evaluation_, "scores_revealed")
@@ -74,8 +82,10 @@ def show(evaluation_id: int):
     return render_template(
         "evaluation/show.html", evaluation=evaluation_, council=council, member=member,
         progress=councils.progress(evaluation_), review_form=review_form,
-        lab_form=LabTestForm(), lab_result_form=LabResultForm(), reason_form=ReasonForm(),
-        conclude_form=ConcludeForm(), result=result, scores_visible=visible,
+        lab_form=forms.get("lab_form") or LabTestForm(), lab_result_form=LabResultForm(),
+        reason_form=ReasonForm(), supplement_form=forms.get("supplement_form") or ReasonForm(),
+        conflict_form=forms.get("conflict_form") or ReasonForm(),
+        conclude_form=forms.get("conclude_form") or ConcludeForm(), result=result, scores_visible=visible,
         sealed=sealed, snapshot=sealed.snapshot if sealed else None,
         disagreements=disagreements,
         conclusion_problems=services.conclusion_problems(evaluation_, result)
@@ -94,7 +104,7 @@ def show(evaluation_id: int):
         needs_meeting=services.needs_meeting(evaluation_, result), today=legal_today(),
         stop_texts={k.code: k.text for k in services.sheet_definition(evaluation_).knockouts},
         sheet_results={s.id: services.sheet_result(s) for s in evaluation_.sheets}
-        if visible else {})
+        if visible else {}), status
 
 
 @bp.post("/evaluations/<int:evaluation_id>/remind")
@@ -115,7 +125,7 @@ def conclude(evaluation_id: int):
     form = ConcludeForm()
     if not form.validate_on_submit():
         flash(_("Vui lòng ghi kết luận, đề xuất của hội đồng."), "danger")
-        return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id))
+        return render_show(evaluation_, conclude_form=form, status=422)
     confirmed = request.form.getlist("knockout_confirmed")
     dismissed = request.form.getlist("knockout_dismissed")
     reasons = {c: request.form.get(f"knockout_reason-{c}", "") for c in (*confirmed, *dismissed)}

@@ -3,9 +3,9 @@ from flask import Blueprint
 
 bp = Blueprint("home", __name__)
 
-from flask_babel import lazy_gettext as _l  # noqa: E402
+from flask_babel import lazy_gettext as _l
 
-from .. import nav  # noqa: E402
-from . import views  # noqa: E402,F401
+from .. import nav
+from . import views  # noqa: F401
 
 nav.register("home.index", _l("Trang chính"), lambda user: user.is_authenticated, order=0)

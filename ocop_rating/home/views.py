@@ -2,10 +2,11 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from . import bp
+from .inbox import inbox_for
 
 
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return render_template("home/dashboard.html")
+    return render_template("home/dashboard.html", sections=inbox_for(current_user))

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("producers", __name__, url_prefix="/producers")
 
-from .. import nav  # noqa: E402
-from ..accounts.roles import Role  # noqa: E402
-from . import views  # noqa: E402,F401
+from .. import nav
+from ..accounts.roles import Role
+from . import views  # noqa: F401
 
 nav.register("producers.index", _l("Chủ thể OCOP"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -37,12 +37,16 @@ class ProducerFieldsMixin:
                                       validators=[required(), length(max=120)])
     representative_position = StringField(_l("Chức vụ"), validators=[optional(),
                                                                      length(max=120)])
+    # Criterion 3.2 scores these facts: nothing is preselected, each is a required choice.
     representative_gender = SelectField(_l("Giới tính người đại diện"), validators=[chosen()],
-                                        choices=[(g.value, g.label) for g in Gender])
+                                        choices=[("", _l("— Chọn —"))]
+                                        + [(g.value, g.label) for g in Gender], default="")
     representative_ethnicity = SelectField(_l("Dân tộc người đại diện"), validators=[chosen()],
-                                           choices=list(ETHNICITIES), default="01")
-    representative_disabled = BooleanField(_l("Người đại diện là người khuyết tật"))
-
+                                           choices=[("", _l("— Chọn —"))] + list(ETHNICITIES),
+                                           default="")
+    representative_disabled = RadioField(_l("Người đại diện là người khuyết tật"),
+                                         validators=[chosen()],
+                                         choices=[("yes", _l("Có")), ("no", _l("Không"))])
 
 class SignUpForm(ProducerFieldsMixin, Form):
     full_name = StringField(_l("Họ và tên người dùng tài khoản"),

@@ -112,9 +112,11 @@ def sign_up(*, username: str, password: str, full_name: str, **facts) -> tuple[P
         email=facts.get("email"), province_code=producer.province_code,
         commune_code=producer.commune_code, actor=None, must_change_password=False)
     link_account(producer, user)
+    _notify_commune_of_signup(producer)
     return producer, user
 
 
+<<<<<<< HEAD
 def update_profile(producer: Producer, *, actor, **fields) -> ProducerChangeRequest | None:
     """Edit the entity's facts (the producer itself or an officer of its jurisdiction).
 
@@ -123,6 +125,25 @@ def update_profile(producer: Producer, *, actor, **fields) -> ProducerChangeRequ
     identity facts (IDENTITY_FIELDS: registration number, kind, name, the representative and
     the facts of criterion 3.2) are not applied but become a change request that the commune
     approves again; the request is returned."""
+=======
+def _notify_commune_of_signup(producer: Producer) -> None:
+    """The commune officer(s) of the producer's commune are told of a new sign-up to
+    approve (in the notification list and by e-mail, after the commit)."""
+    from ..notifications.services import notify
+
+    officers = db.session.scalars(db.select(User).filter_by(
+        role=Role.commune, commune_code=producer.commune_code, is_active_account=True))
+    notify(list(officers), kind="producer_signed_up",
+           subject=_("Đăng ký chủ thể OCOP mới chờ phê duyệt: %(name)s", name=producer.name),
+           body=_("%(name)s (%(kind)s) đã đăng ký tài khoản chủ thể OCOP tại xã. "
+                  "Vui lòng kiểm tra thông tin và phê duyệt hoặc từ chối.",
+                  name=producer.name, kind=producer.kind.label),
+           link=f"/producers/{producer.id}", actor=None)
+
+
+def update_profile(producer: Producer, *, actor, **fields) -> None:
+    """Edit the entity's facts (the producer itself or an officer of its jurisdiction)."""
+>>>>>>> e14a
     if not producer.can_edit(actor):
         raise NotAllowed(_("Bạn không thể sửa thông tin chủ thể này."))
     moving = any(k in fields and fields[k] != getattr(producer, k)

@@ -24,16 +24,16 @@ ERROR_FIELDS = {
 
 
 def _entity_values(form) -> dict:
-    return dict(
-        kind=ProducerKind(form.kind.data), name=form.name.data,
-        registration_number=form.registration_number.data,
-        province_code=form.province_code.data, commune_code=form.commune_code.data,
-        address=form.address.data, phone=form.phone.data, email=form.email.data,
-        representative_name=form.representative_name.data,
-        representative_position=form.representative_position.data or "",
-        representative_gender=Gender(form.representative_gender.data),
-        representative_ethnicity=form.representative_ethnicity.data,
-        representative_disabled=form.representative_disabled.data)
+    return {
+        "kind": ProducerKind(form.kind.data), "name": form.name.data,
+        "registration_number": form.registration_number.data,
+        "province_code": form.province_code.data, "commune_code": form.commune_code.data,
+        "address": form.address.data, "phone": form.phone.data, "email": form.email.data,
+        "representative_name": form.representative_name.data,
+        "representative_position": form.representative_position.data or "",
+        "representative_gender": Gender(form.representative_gender.data),
+        "representative_ethnicity": form.representative_ethnicity.data,
+        "representative_disabled": form.representative_disabled.data == "yes"}
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -100,15 +100,20 @@ def _load(producer_id: int) -> Producer:
 @bp.get("/<int:producer_id>")
 @login_required
 def show(producer_id: int):
-    producer = _load(producer_id)
+    return _render_show(_load(producer_id))
+
+
+def _render_show(producer: Producer, *, reject_form: RejectForm | None = None,
+                 status: int = 200):
+    """The producer's page; a refused rejection comes back with the reason as typed."""
     from ..products.services import products_of
 
     return render_template("producers/show.html", producer=producer,
                            products=products_of(producer), action_form=ConfirmForm(),
-                           reject_form=RejectForm(),
+                           reject_form=reject_form or RejectForm(),
                            users=services.producer_users(producer),
                            pending_change=services.pending_change(producer),
-                           change_requests=services.change_requests(producer))
+                           change_requests=services.change_requests(producer)), status
 
 
 @bp.get("/mine")
@@ -144,13 +149,14 @@ def reject(producer_id: int):
         try:
             services.reject(producer, reason=form.reason.data, actor=current_user)
         except OcopError as e:
+            db.session.rollback()
             flash(e.message, "danger")
-        else:
-            db.session.commit()
-            flash(_("Đã từ chối đăng ký của %(name)s.", name=producer.name), "success")
-    else:
-        flash(_("Vui lòng ghi lý do từ chối."), "danger")
-    return redirect(url_for("producers.show", producer_id=producer.id))
+            return _render_show(producer, reject_form=form, status=422)
+        db.session.commit()
+        flash(_("Đã từ chối đăng ký của %(name)s.", name=producer.name), "success")
+        return redirect(url_for("producers.show", producer_id=producer.id))
+    flash(_("Vui lòng ghi lý do từ chối."), "danger")
+    return _render_show(producer, reject_form=form, status=422)
 
 
 @bp.route("/<int:producer_id>/edit", methods=["GET", "POST"])
@@ -163,6 +169,7 @@ def edit(producer_id: int):
     if request.method == "GET":
         form.kind.data = producer.kind.value
         form.representative_gender.data = producer.representative_gender.value
+        form.representative_disabled.data = "yes" if producer.representative_disabled else "no"
     provinces = None if current_user.role in NATIONAL_ROLES or current_user.role == Role.producer \
         else [producer.province]
     fill_unit_choices(form.province_code, form.commune_code, provinces=provinces)

@@ -86,6 +86,7 @@ def test_a_producer_signs_up_files_a_dossier_and_it_reaches_the_province(page, n
     page.get_by_label("Chức vụ").fill("Giám đốc")
     page.get_by_label("Giới tính người đại diện").select_option(label="Nữ")
     page.get_by_label("Dân tộc người đại diện").select_option(label="Tày")
+    page.locator("input[name=representative_disabled][value=no]").check()
     page.get_by_label("Họ và tên người dùng tài khoản").fill("Nông Thị Mai")
     page.get_by_label("Tên đăng nhập").fill("htx.cairong")
     page.get_by_label("Mật khẩu", exact=True).fill(DEFAULT_PASSWORD)

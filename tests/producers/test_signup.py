@@ -21,6 +21,7 @@ def signup_form(**overrides):
         "phone": "0912 345 678", "email": "htx.duonghoa@example.vn",
         "representative_name": "Lý Thị Mai", "representative_position": "Giám đốc",
         "representative_gender": "female", "representative_ethnicity": "09",
+        "representative_disabled": "no",
         "full_name": "Lý Thị Mai", "username": "htx.duonghoa", "password": "mat-khau-dai-1",
         "confirm": "mat-khau-dai-1",
     }
