@@ -116,16 +116,6 @@ def sign_up(*, username: str, password: str, full_name: str, **facts) -> tuple[P
     return producer, user
 
 
-<<<<<<< HEAD
-def update_profile(producer: Producer, *, actor, **fields) -> ProducerChangeRequest | None:
-    """Edit the entity's facts (the producer itself or an officer of its jurisdiction).
-
-    An officer moves a producer only within their own territory (a commune officer not at
-    all, a province within the province). Once approved, the producer's own changes to its
-    identity facts (IDENTITY_FIELDS: registration number, kind, name, the representative and
-    the facts of criterion 3.2) are not applied but become a change request that the commune
-    approves again; the request is returned."""
-=======
 def _notify_commune_of_signup(producer: Producer) -> None:
     """The commune officer(s) of the producer's commune are told of a new sign-up to
     approve (in the notification list and by e-mail, after the commit)."""
@@ -141,9 +131,14 @@ def _notify_commune_of_signup(producer: Producer) -> None:
            link=f"/producers/{producer.id}", actor=None)
 
 
-def update_profile(producer: Producer, *, actor, **fields) -> None:
-    """Edit the entity's facts (the producer itself or an officer of its jurisdiction)."""
->>>>>>> e14a
+def update_profile(producer: Producer, *, actor, **fields) -> ProducerChangeRequest | None:
+    """Edit the entity's facts (the producer itself or an officer of its jurisdiction).
+
+    An officer moves a producer only within their own territory (a commune officer not at
+    all, a province within the province). Once approved, the producer's own changes to its
+    identity facts (IDENTITY_FIELDS: registration number, kind, name, the representative and
+    the facts of criterion 3.2) are not applied but become a change request that the commune
+    approves again; the request is returned."""
     if not producer.can_edit(actor):
         raise NotAllowed(_("Bạn không thể sửa thông tin chủ thể này."))
     moving = any(k in fields and fields[k] != getattr(producer, k)
