@@ -30,8 +30,7 @@ def edit_form(producer, **overrides):
         "representative_gender": producer.representative_gender.value,
         "representative_ethnicity": producer.representative_ethnicity,
     }
-    if producer.representative_disabled:
-        data["representative_disabled"] = "y"
+    data["representative_disabled"] = "yes" if producer.representative_disabled else "no"
     data.update(overrides)
     return data
 
