@@ -250,9 +250,9 @@ def head_line(on=None) -> str:
 def record_anchor(on) -> tuple[object, str, bool]:
     """Record the chain head of day ``on`` (the daily job): a row in ``audit_anchors``, kept
     as the first one of the day when run twice. Returns (anchor, line, created)."""
-    from sqlalchemy.exc import IntegrityError
-
     from . import AuditAnchor, AuditChainHead
+
+    from sqlalchemy.exc import IntegrityError
 
     anchor = db.session.get(AuditAnchor, on)
     created = anchor is None
