@@ -17,7 +17,7 @@ MAX_ID = 2**31 - 1
 class BoundedIntConverter(IntegerConverter):
     """``<int:x>`` limited to 1 … 2³¹−1 unless the rule asks for other bounds."""
 
-    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
         # An id is at most 10 digits: refuse a longer run of digits before converting it.
         self.regex = r"\d{1,10}"

@@ -47,9 +47,9 @@ def is_foreign(origin: str | None, referer: str | None) -> bool:
 
 def check_origin():
     if request.method not in UNSAFE_METHODS:
-        return None
+        return
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
-        return None
+        return
     if is_foreign(request.headers.get("Origin"), request.headers.get("Referer")):
         from ..errors import NotAllowed
 
@@ -58,7 +58,7 @@ def check_origin():
                                    request.headers.get("Origin"), request.headers.get("Referer"))
         raise NotAllowed(_("Yêu cầu này được gửi từ một trang khác nên đã bị từ chối. "
                            "Vui lòng thao tác trực tiếp trên hệ thống OCOP."), code="foreign_origin")
-    return None
+    return
 
 
 def init_app(app: Flask) -> None:

@@ -67,7 +67,7 @@ def test_the_policy_is_enforced(page, db):
     assert problems and all("Content Security Policy" in p for p in problems), problems
 
 
-def test_confirm_dialog_without_inline_handler(page, db, scoring):
+def test_confirm_dialog_without_inline_handler(page, db, scoring):  # noqa: F811
     member = scoring.member
     page.add_init_script(WATCH_CSP)
     login(page, member.user)
@@ -80,7 +80,8 @@ def test_confirm_dialog_without_inline_handler(page, db, scoring):
     assert violations(page) == []
 
 
-def test_a_change_the_busy_server_refused_is_kept_and_resent(page, db, scoring, monkeypatch):
+def test_a_change_the_busy_server_refused_is_kept_and_resent(page, db, scoring,  # noqa: F811
+                                                            monkeypatch):
     member = scoring.member
     login(page, member.user)
     goto_sheet(page, scoring.score_url)

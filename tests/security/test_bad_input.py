@@ -108,7 +108,7 @@ def test_oversized_ids_in_forms_and_query_strings(app, client, db, login_as):
 
 @pytest.fixture()
 def sheet(db):
-    council, office, (chair, secretary, member) = make_council(members=3)
+    council, office, (_chair, _secretary, member) = make_council(members=3)
     dossier = accepted_dossier()
     round_ = councils.create_legal_rounds(council, 2026, actor=office)[0]
     councils.move_round(round_, RoundState.open, actor=office)
@@ -339,7 +339,7 @@ def test_score_table_xlsx_writes_a_formula_name_as_text(client, db, login_as):
 
 
 def test_pipeline_xlsx_writes_a_formula_name_as_text(client, db, login_as):
-    certificate, office = _certificate_named(db, "=1+2", "501/QĐ-UBND")
+    _certificate, office = _certificate_named(db, "=1+2", "501/QĐ-UBND")
     login_as(office)
     found = []
     for section in ("window", "late", "lapsed", "extended", "all"):

@@ -170,10 +170,10 @@ def test_bearer_requests_are_exempt(client, db):
 
 # --- templates --------------------------------------------------------------------------
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
-INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.I)
-HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
-JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.I)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
+HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+JS_URL = re.compile(r"""(href|src|action)\s*=\s*["']\s*javascript:""", re.IGNORECASE)
 
 
 def served_templates():
