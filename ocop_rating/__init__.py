@@ -19,7 +19,10 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     app.config.update(test_config or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _finish_config(app)
+    from . import security
 
+    # Before the blueprints: every <int:…> rule is built with the bounded converter.
+    security.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)

@@ -18,9 +18,9 @@ def perform(action: Callable[[], object], success: str | Callable[[object], str]
         result = action()
     except OcopError as e:
         db.session.rollback()
-        flash(e.message, "danger")
+        flash(str(e.message), "danger")
         return False
     db.session.commit()
     if success is not None:
-        flash(success(result) if callable(success) else success, "success")
+        flash(str(success(result) if callable(success) else success), "success")
     return True

@@ -12,6 +12,8 @@ class Defaults:
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # A request that still found the database busy answers 503 with this Retry-After.
+    BUSY_RETRY_AFTER_S = 2
 
     # None means: read instance/secret_key, creating it on first run (never committed).
     SECRET_KEY = None
@@ -20,6 +22,17 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     REMEMBER_COOKIE_DURATION = timedelta(days=7)
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Secure cookies: None means "when PUBLIC_BASE_URL is https://" (production); True/False
+    # forces it (ocop_rating/security/headers.py).
+    COOKIE_SECURE = None
+    # HSTS is sent on requests that came over TLS; HSTS_ALWAYS sends it on every response
+    # (a proxy terminating TLS without X-Forwarded-Proto).
+    HSTS_ALWAYS = False
+    HSTS_MAX_AGE = 365 * 24 * 3600
+    REFERRER_POLICY = "strict-origin-when-cross-origin"
+    # Origins other than the app's own host allowed to POST (e.g. "https://ocop.example.gov.vn").
+    TRUSTED_ORIGINS = ()
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 

@@ -6,6 +6,8 @@ stack trace: HTML requests get a page in the person's language, API requests a J
 """
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -20,6 +22,8 @@ class OcopError(Exception):
     status = 400
 
     def __init__(self, message: str, *, code: str | None = None):
+        # str(): a lazy string (``_l``) would break ``flash`` and "; ".join later.
+        message = str(message)
         super().__init__(message)
         self.message = message
         if code:
@@ -48,6 +52,10 @@ def _wants_json() -> bool:
         request.accept_mimetypes.best == "application/json"
     )
 
+
+# Driver messages meaning "another transaction holds the database": retry later (503).
+BUSY_WORDS = ("locked", "database is busy", "deadlock", "could not obtain lock",
+              "could not serialize access", "lock timeout")
 
 _TITLES = {
     400: lambda: _("Yêu cầu không hợp lệ"),
@@ -94,14 +102,21 @@ def register_error_handlers(app: Flask) -> None:
         return _render(e.status, e.message)
 
     @app.errorhandler(OperationalError)
-    def database_busy(e: OperationalError):
+    @app.errorhandler(sqlite3.OperationalError)
+    def database_busy(e):
         from .db import db
 
         db.session.rollback()
-        if "locked" in str(e.orig).lower() or "deadlock" in str(e.orig).lower():
+        # SQLAlchemy wraps the driver's error; BEGIN IMMEDIATE on the raw SQLite connection
+        # (db.begin_write) raises sqlite3's own, which used to escape as a 500.
+        text = str(getattr(e, "orig", None) or e).lower()
+        if any(word in text for word in BUSY_WORDS):
             # Another request held the database a moment too long: nothing was written.
-            return _render(503, _("Hệ thống đang bận, thay đổi của bạn chưa được lưu. "
-                                  "Vui lòng thử lại."))
+            response, status = _render(503, _("Hệ thống đang bận, thay đổi của bạn chưa được "
+                                              "lưu. Vui lòng thử lại."))
+            response = app.make_response((response, status))
+            response.headers["Retry-After"] = str(app.config.get("BUSY_RETRY_AFTER_S", 2))
+            return response
         app.logger.exception("Database error on %s %s", request.method, request.path)
         return _render(500)
 

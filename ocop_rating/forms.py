@@ -40,6 +40,21 @@ def regexp(pattern: str, message):
     return v.Regexp(pattern, message=message)
 
 
+def errors_text(form) -> str:
+    """Every error of ``form`` as one plain string, for ``flash`` after a redirect: field
+    label, then message. The messages are lazy strings (``_l``); ``"; ".join`` of them raised
+    TypeError and a lazy string in the session is not JSON, so both answered 500."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form._fields.get(name)
+        label = str(field.label.text) if field is not None and field.label else ""
+        for error in errors if isinstance(errors, (list, tuple)) else [errors]:
+            text = str(error) if not isinstance(error, dict) else "; ".join(
+                str(x) for xs in error.values() for x in xs)
+            parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)
+
+
 
 
 # WTForms' own messages ("Not a valid choice." …) in Vietnamese: WTForms ships no Vietnamese

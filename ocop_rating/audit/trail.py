@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import db
+from ..exports import safe_cell
 from ..legaltime import VN_TZ
 from ..text import vn_sort_key
 from . import AuditEvent, province_of
@@ -156,8 +157,11 @@ def trail_statement(query: TrailQuery, *, viewer):
         # A province reads the trail of its own records only.
         stmt = stmt.where(AuditEvent.province_code == viewer.province_code)
     if query.actor:
-        like = f"%{query.actor.strip()}%"
-        stmt = stmt.where(or_(User.username.ilike(like), User.full_name.ilike(like)))
+        # "%" and "_" typed by the reader are searched for literally.
+        actor = query.actor.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{actor}%"
+        stmt = stmt.where(or_(User.username.ilike(like, escape="\\"),
+                              User.full_name.ilike(like, escape="\\")))
     if query.object_type:
         stmt = stmt.where(AuditEvent.object_type == query.object_type)
     if query.object_id:
@@ -182,15 +186,6 @@ def actors(events) -> dict[int, tuple[str, str]]:
         select(User.id, User.full_name, User.username).where(User.id.in_(ids)))}
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading = + - @ (or tab, CR) would make it a
-    formula, so it gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
 def trail_csv(query: TrailQuery, *, viewer, limit: int = 100_000) -> str:
     from ..i18n import format_datetime
 
@@ -203,7 +198,7 @@ def trail_csv(query: TrailQuery, *, viewer, limit: int = 100_000) -> str:
     names = actors(events)
     for event in events:
         name, username = names.get(event.actor_id, ("", ""))
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([safe_cell(v) for v in (
             event.seq, event.at.isoformat(), format_datetime(event.at), name, username,
             event.object_type, event.object_id, event.province_code, event.action, event.old,
             event.new, event.note, event.row_hash)])

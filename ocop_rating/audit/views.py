@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 
 from .. import nav
 from ..db import db
+from ..exports import content_disposition
+from ..security.ids import db_id
 from . import trail
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -57,7 +59,7 @@ def _query() -> tuple[trail.TrailQuery, list[str]]:
     errors += [error] if error else []
     date_to, error = _date_arg("date_to")
     errors += [error] if error else []
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=db_id) or 1
     query = trail.TrailQuery(
         actor=(request.args.get("actor") or "")[:100],
         object_type=(request.args.get("object_type") or "")[:64],
@@ -92,4 +94,4 @@ def export():
         abort(400)
     body = trail.trail_csv(query, viewer=current_user)
     return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="nhat-ky-ocop.csv"'})
+                    headers={"Content-Disposition": content_disposition("nhat-ky-ocop.csv")})

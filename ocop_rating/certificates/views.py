@@ -5,8 +5,10 @@ from flask_login import current_user, login_required
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import db
 from ..errors import OcopError
-from ..forms import ConfirmForm, attach_error
+from ..exports import content_disposition
+from ..forms import ConfirmForm, attach_error, errors_text
 from ..legaltime import legal_today
+from ..security.ids import db_id
 from ..text import fold
 from . import bp, services
 from .forms import DecisionForm, RevokeForm
@@ -58,7 +60,7 @@ def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
     q = (request.args.get("q") or "").strip()
     for word in fold(services._clean(q)).split():
         stmt = stmt.where(Certificate.search_text.contains(word, autoescape=True))
-    star = request.args.get("star", type=int)
+    star = request.args.get("star", type=db_id)
     if star in (3, 4, 5):
         stmt = stmt.where(Certificate.star == star)
     rows = db.session.scalars(stmt.order_by(Certificate.expires_on)).all()
@@ -90,10 +92,10 @@ def _revocation_alerts() -> list:
 def revoke():
     _office_required()
     form = _revoke_form()
-    ids = request.form.getlist("certificate_id", type=int)
+    ids = request.form.getlist("certificate_id", type=db_id)
     certificates = [db.get_or_404(Certificate, i) for i in ids]
     if not form.validate_on_submit():
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
+        flash(errors_text(form), "danger")
         return _render_index(revoke_form=form, checked=ids, http_status=422)
     try:
         decision = services.revoke(
@@ -142,7 +144,7 @@ def pdf(certificate_id: int):
     certificate = _load(certificate_id)
     name = certificate.number.replace("/", "-")
     return Response(services.render_pdf(certificate), mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="giay-chung-nhan-{name}.pdf"'})
+        "Content-Disposition": content_disposition(f"giay-chung-nhan-{name}.pdf")})
 
 
 # -- decisions ------------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def add_items(decision_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        for evaluation_id in request.form.getlist("evaluation_id", type=int):
+        for evaluation_id in request.form.getlist("evaluation_id", type=db_id):
             services.add_item(decision_, db.get_or_404(Evaluation, evaluation_id),
                               actor=current_user)
     except OcopError as e:
@@ -301,4 +303,4 @@ def decision_zip(decision_id: int):
         abort(404)
     name = decision_.number.replace("/", "-")
     return Response(services.decision_zip(decision_), mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="giay-chung-nhan-{name}.zip"'})
+        "Content-Disposition": content_disposition(f"giay-chung-nhan-{name}.zip")})

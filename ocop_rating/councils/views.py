@@ -8,9 +8,10 @@ from ..accounts.roles import NATIONAL_ROLES, Role
 from ..actions import perform
 from ..db import db
 from ..errors import OcopError
-from ..forms import ConfirmForm, attach_error
+from ..forms import ConfirmForm, attach_error, errors_text
 from ..geo.services import communes_of, provinces_sorted
 from ..rulebook import CouncilRules
+from ..security.ids import db_id
 from . import bp, services
 from .forms import (
     AdvisorForm,
@@ -339,7 +340,7 @@ def add_dossier(round_id: int):
     if not round_.council.can_manage(current_user):
         abort(403)
     _confirm()
-    dossiers = [db.get_or_404(Dossier, i) for i in request.form.getlist("dossier_id", type=int)]
+    dossiers = [db.get_or_404(Dossier, i) for i in request.form.getlist("dossier_id", type=db_id)]
     perform(lambda: [services.add_to_round(round_, d, actor=current_user) for d in dossiers],
             _("Đã đưa %(n)d hồ sơ vào đợt.", n=len(dossiers)))
     return redirect(url_for("councils.round_detail", round_id=round_.id))
@@ -398,7 +399,7 @@ def save_review(evaluation_id: int):
     else:
         # Nothing typed is lost: the evaluation page comes back with the review as typed and
         # the message beside the field (the page belongs to the evaluation feature above).
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "danger")
+        flash(errors_text(form), "danger")
         return _evaluation_page(evaluation_, review_form=form)
     return redirect(url_for("evaluation.show", evaluation_id=evaluation_.id) + "#review")
 

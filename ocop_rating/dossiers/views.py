@@ -7,9 +7,11 @@ from ..accounts.roles import Role
 from ..actions import perform
 from ..db import db
 from ..errors import OcopError
+from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error
 from ..legaltime import legal_date, legal_today
 from ..products.models import Product
+from ..security.ids import db_id
 from . import bp, services
 from .checklist import LOCAL_ITEMS, checklist_for
 from .forms import EvidenceForm, ReasonForm, RegistrationForm
@@ -74,7 +76,7 @@ def index():
         stmt.options(selectinload(Dossier.product),
                      selectinload(Dossier.producer).selectinload(Producer.commune))
         .order_by(Dossier.id.desc()),
-        page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+        page=request.args.get("page", 1, type=db_id), per_page=50, error_out=False)
     filters = {k: v for k, v in (("status", status), ("commune", commune)) if v}
     is_producer = current_user.role == Role.producer
     products = []
@@ -400,5 +402,5 @@ def form_pdf(dossier_id: int, number: int):
     data = renderers[number](dossier)
     name = f"mau-{number:02d}-ho-so-{dossier.id}.pdf"
     return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{name}"',
+        "Content-Disposition": content_disposition(name),
         "X-Content-Type-Options": "nosniff"})

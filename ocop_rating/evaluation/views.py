@@ -18,6 +18,7 @@ from ..councils.forms import (
 from ..councils.models import CouncilMember, Evaluation, Round, RoundState
 from ..db import begin_write, db
 from ..errors import OcopError
+from ..exports import content_disposition
 from ..forms import ConfirmForm
 from ..legaltime import legal_today
 from . import bp, services
@@ -394,7 +395,7 @@ def minutes_pdf(round_id: int):
     round_ = _round_records(round_id)
     data = pdf.render_minutes(minutes.minutes_data(round_, viewer=current_user))
     return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="bien-ban-dot-{round_.id}.pdf"'})
+        "Content-Disposition": content_disposition(f"bien-ban-dot-{round_.id}.pdf")})
 
 
 @bp.get("/rounds/<int:round_id>/scores.<fmt>")
@@ -415,4 +416,4 @@ def score_table(round_id: int, fmt: str):
         abort(404)
     audit.record_read(round_, "scores_revealed", data={"format": fmt})
     return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="bang-diem-dot-{round_.id}.{fmt}"'})
+        "Content-Disposition": content_disposition(f"bang-diem-dot-{round_.id}.{fmt}")})

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ocop_rating.exports import sheet_cell
 from ocop_rating.pdf import dmy, nfc
 
 from .papers import (
@@ -82,7 +83,7 @@ def _num(value: Decimal | None) -> Decimal | None:
 
 def _put(ws, row: int, col: int, value, *, number: bool = False, bold: bool = False,
          fill: PatternFill | None = None, italic: bool = False, fmt: str = NUMBER_FORMAT):
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = sheet_cell(ws, row, col, value)
     cell.border = _BORDER
     if number:
         cell.number_format = fmt
@@ -98,7 +99,7 @@ def _put(ws, row: int, col: int, value, *, number: bool = False, bold: bool = Fa
 
 def _heads(ws, labels: Sequence[str], widths: Sequence[float]) -> None:
     for col, (label, w) in enumerate(zip(labels, widths, strict=True), 1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=nfc(label))
+        cell = sheet_cell(ws, HEADER_ROW, col, nfc(label))
         cell.font = Font(bold=True)
         cell.fill = _FILL_HEAD
         cell.alignment = _HEAD_ALIGN
@@ -107,8 +108,8 @@ def _heads(ws, labels: Sequence[str], widths: Sequence[float]) -> None:
 
 
 def _title(ws, title: str, subtitle: str) -> None:
-    ws.cell(row=1, column=1, value=nfc(title)).font = Font(bold=True, size=13)
-    ws.cell(row=2, column=1, value=nfc(subtitle)).font = Font(italic=True)
+    sheet_cell(ws, 1, 1, nfc(title)).font = Font(bold=True, size=13)
+    sheet_cell(ws, 2, 1, nfc(subtitle)).font = Font(italic=True)
 
 
 def _print_setup(ws) -> None:
@@ -234,8 +235,8 @@ def _dossier_sheet(ws, dossier: DossierResult) -> None:
     row += 1
     for label, value, number in facts:
         row += 1
-        ws.cell(row=row, column=2, value=label).font = Font(bold=True)
-        cell = ws.cell(row=row, column=3, value=value)
+        sheet_cell(ws, row, 2, label).font = Font(bold=True)
+        cell = sheet_cell(ws, row, 3, value)
         if number:
             cell.number_format = NUMBER_FORMAT
         elif isinstance(value, int):

@@ -29,9 +29,10 @@ from PIL import Image
 
 from ..db import db
 from ..errors import OcopError
+from ..exports import content_disposition
+
 # Re-exported: callers take the kinds from here with store_upload.
-from .kinds import (ALL_KINDS, DEFAULT_KINDS, DOCX, IMAGE_KINDS, JPEG, PDF, PNG,  # noqa: F401
-                    XLSX, FileKind)
+from .kinds import ALL_KINDS, DEFAULT_KINDS, DOCX, IMAGE_KINDS, JPEG, PDF, PNG, XLSX, FileKind  # noqa: F401
 from .models import StoredFile
 
 CHUNK_SIZE = 64 * 1024
@@ -284,6 +285,8 @@ def send_stored_file(stored: StoredFile, *, inline: bool = False, audit_of=None)
     response = send_file(path.resolve(), mimetype=stored.media_type,
                          as_attachment=not show_inline, download_name=stored.download_name,
                          etag=stored.sha256, conditional=True, max_age=None)
+    response.headers["Content-Disposition"] = content_disposition(stored.download_name,
+                                                                  inline=show_inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"
     response.cache_control.private = True

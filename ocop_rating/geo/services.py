@@ -79,5 +79,5 @@ def communes_of(province_code: str, query: str | None = None) -> list[Commune]:
     """The communes of a province, optionally filtered accent-insensitively, sorted."""
     stmt = db.select(Commune).filter_by(province_code=province_code)
     if query:
-        stmt = stmt.where(Commune.name_folded.contains(fold(query)))
+        stmt = stmt.where(Commune.name_folded.contains(fold(query), autoescape=True))
     return sorted(db.session.scalars(stmt), key=lambda c: vn_sort_key(c.name))

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from ..db import db
 from ..forms import ConfirmForm
+from ..security.ids import db_id
 from ..urls import safe_next
 from . import bp, services
 from .models import Notification
@@ -13,7 +14,7 @@ from .models import Notification
 @login_required
 def index():
     page = db.paginate(services.notifications_of(current_user),
-                       page=request.args.get("page", 1, type=int),
+                       page=request.args.get("page", 1, type=db_id),
                        per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("notifications/index.html", page=page, action_form=ConfirmForm())
 

@@ -81,8 +81,9 @@ def index():
     query = (request.args.get("q") or "").strip()
     if query:
         folded = fold(query)
-        stmt = stmt.where(Producer.name_folded.contains(folded)
-                          | Producer.registration_number.contains(query.upper()))
+        stmt = stmt.where(Producer.name_folded.contains(folded, autoescape=True)
+                          | Producer.registration_number.contains(query.upper(),
+                                                                  autoescape=True))
     rows = list(db.session.scalars(stmt))
     order = {ProducerStatus.pending: 0, ProducerStatus.approved: 1, ProducerStatus.rejected: 2}
     rows.sort(key=lambda p: (order[p.status], vn_sort_key(p.name)))

@@ -28,8 +28,6 @@ HTML_PER_PAGE = 25
 
 _PROVINCE = re.compile(r"^\d{2}$")
 _COMMUNE = re.compile(r"^\d{5}$")
-# LIKE wildcards would make "%" match everything: the search is for words, not patterns.
-_WILDCARDS = re.compile(r"[%_\\]")
 
 
 @dataclass
@@ -84,7 +82,9 @@ def parse_registry_args(args, *, allow_per_page: bool = False,
     if len(q) > MAX_QUERY:
         bad("q", _l("Từ khóa dài quá %(n)d ký tự.", n=MAX_QUERY))
         q = q[:MAX_QUERY]
-    query.q = " ".join(_WILDCARDS.sub(" ", q).split())
+    # "%" and "_" are searched for as typed: the registry escapes them in its LIKE
+    # (certificates.services.registry, ``autoescape=True``).
+    query.q = " ".join(q.split())
 
     province = (args.get("province") or "").strip()
     if province:

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from ..exports import sheet_cell
 from ..i18n import format_date
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -66,7 +67,7 @@ def pipeline_xlsx(rows: Sequence[PipelineRow], *, title: str, today: date) -> by
     ws.title = _sheet_title(title)
     columns = _columns()
     for col, (label, width) in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=col, value=label)
+        cell = sheet_cell(ws, 1, col, label)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -79,7 +80,7 @@ def pipeline_xlsx(rows: Sequence[PipelineRow], *, title: str, today: date) -> by
                   c.star, c.issued_on, c.expires_on, row.days_left,
                   _notices_text(row.notices), _dossier_text(row.dossier)]
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
+            cell = sheet_cell(ws, r, col, value)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
             if col == 12:

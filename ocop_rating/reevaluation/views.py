@@ -22,10 +22,12 @@ from ..certificates import windows
 from ..certificates.models import AuthorityLevel, RevocationGround, can_act_for
 from ..db import db
 from ..errors import OcopError
+from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error
 from ..geo.models import Commune
 from ..geo.services import provinces_sorted
 from ..legaltime import legal_today
+from ..security.ids import db_id
 from . import bp, exports, services
 from .forms import AssignForm, FindingsForm, InspectionForm, PlanForm
 from .models import Inspection, InspectionKind, InspectionOutcome, NoticeKind, ReevaluationPlan
@@ -149,9 +151,9 @@ def _pipeline_view() -> PipelineView:
     commune = scope.commune_code or next(
         (code for code, _name in communes if code == args.get("commune")), None)
     sets = services.pipeline_sets(province_code=scope.province_code, commune_code=commune)
-    set_no = args.get("set", type=int)
+    set_no = args.get("set", type=db_id)
     set_no = set_no if set_no in {n for n, _name in sets} else None
-    star = args.get("star", type=int)
+    star = args.get("star", type=db_id)
     star = star if star in (3, 4, 5) else None
     section = args.get("section") if args.get("section") in SECTIONS else "window"
     data = services.pipeline(province_code=scope.province_code, today=today,
@@ -193,7 +195,7 @@ def pipeline_xlsx():
     name = f"danh-gia-lai-{view.section}-{where}-{view.today:%Y%m%d}.xlsx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                     "spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": content_disposition(name)})
 
 
 # -- plans ---------------------------------------------------------------------------------------
@@ -296,7 +298,7 @@ def assign(plan_id: int):
     if not _can_plan(plan_.province_code):
         abort(403)
     form = _assign_form(plan_)
-    ids = set(request.form.getlist("entry_id", type=int))
+    ids = set(request.form.getlist("entry_id", type=db_id))
     entries = [e for e in plan_.entries if e.id in ids]
     if form.validate_on_submit():
         if not entries:

@@ -23,3 +23,16 @@
     });
   }
 })();
+
+// Confirmation before a grave action: <form data-confirm="…"> or <button data-confirm="…">.
+// (Replaces inline onsubmit/onclick handlers, which the Content-Security-Policy forbids.)
+// Capture phase, so a cancelled confirmation stops the submit before any other listener.
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  const button = event.submitter;
+  const message = (button && button.dataset && button.dataset.confirm) || form.dataset.confirm;
+  if (message && !window.confirm(message)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}, true);

@@ -82,11 +82,18 @@
     let res, body;
     try {
       res = await fetch(form.action, {method: "POST", body: data, headers: {"Accept": "application/json"}});
+      if (res.status === 503 || res.status === 429 || res.status === 502 || res.status === 504) {
+        // The server is busy (or a proxy could not reach it): nothing was saved. The change
+        // stays pending and is sent again after the delay the server asks for.
+        retryLater(code, res.headers.get("Retry-After"));
+        return false;
+      }
       body = await res.json();
     } catch (err) {
-      show(code, "text-danger", panel.dataset.failed);
+      retryLater(code, null);
       return false;  // stays pending; re-sent when the network is back
     }
+    retries[code] = 0;
     if (res.ok) {
       const p = pending(); delete p[code]; setPending(p);
       render(body.sheet);
@@ -108,6 +115,20 @@
     const p = pending(); delete p[code]; setPending(p);
     show(code, "text-danger", body && body.error ? body.error.message : panel.dataset.failed);
     return false;
+  }
+
+  // Busy server or dropped connection: keep the change, try again (Retry-After seconds,
+  // else 2, 4, 8 … up to 30 s). The 10-second flush and the "online" event also resend it.
+  const retries = {};
+  function retryLater(code, retryAfter) {
+    show(code, "text-danger", panel.dataset.failed);
+    const n = retries[code] = (retries[code] || 0) + 1;
+    const asked = parseInt(retryAfter, 10);
+    const seconds = Math.min(30, asked > 0 ? asked : 2 ** Math.min(n, 5));
+    clearTimeout(timers[code]);
+    timers[code] = setTimeout(() => {
+      if (pending()[code]) queue = queue.then(() => send(code, false));
+    }, seconds * 1000);
   }
 
   function schedule(code, delay) {
