@@ -102,6 +102,9 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture()
 def ctx(app):
     """An application context for the test; the tables are emptied afterwards."""
+    from ocop_rating.security.ratelimit import reset as reset_rate_limits
+
+    reset_rate_limits(app)  # each test starts with no request or failure counted
     with app.app_context():
         yield
         _db.session.rollback()

@@ -14,7 +14,7 @@ class LoginForm(Form):
 
 class ChangePasswordForm(Form):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[required()])
-    new = PasswordField(_l("Mật khẩu mới"), validators=[required(), length(min=8, max=256)],
+    new = PasswordField(_l("Mật khẩu mới"), validators=[required(), length(max=256)],
                         render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[required(), equal_to("new")],
                             render_kw={"autocomplete": "new-password"})
@@ -35,7 +35,7 @@ class UserCreateForm(Form):
                                 validate_choice=False)
     commune_code = SelectField(_l("Xã/phường"), validators=[optional()], validate_choice=False)
     password = PasswordField(_l("Mật khẩu tạm thời"),
-                             validators=[required(), length(min=8, max=256)],
+                             validators=[required(), length(max=256)],
                              render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Tạo tài khoản"))
 

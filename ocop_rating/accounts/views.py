@@ -6,6 +6,7 @@ from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
+from ..security.ratelimit import client_address
 from ..text import fold, vn_sort_key
 from ..urls import safe_next
 from . import bp, services
@@ -28,7 +29,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data,
+                                         address=client_address())
         except services.AuthError as e:
             db.session.commit()  # keep the record of a failed attempt
             form.password.errors.append(e.message)
@@ -79,7 +81,8 @@ def change_password():
 
 USER_ERROR_FIELDS = {
     "username_taken": "username", "password_too_short": "password",
-    "password_is_username": "password", "commune_required": "commune_code",
+    "password_is_username": "password", "password_common": "password",
+    "commune_required": "commune_code",
     "unknown_commune": "commune_code", "commune_mismatch": "commune_code",
     "province_required": "province_code", "unknown_province": "province_code",
 }
@@ -186,3 +189,14 @@ def reset_password(user_id: int):
     temporary = services.reset_password(target, actor=current_user)
     db.session.commit()
     return render_template("accounts/password_reset.html", target=target, temporary=temporary)
+
+
+@bp.post("/users/<int:user_id>/clear-throttle")
+@permission_required(Permission.manage_users)
+def clear_throttle(user_id: int):
+    """Let the account log in again from addresses that its failed logins throttled."""
+    target = _managed_user(user_id)
+    services.clear_throttle(target, actor=current_user)
+    db.session.commit()
+    flash(_("Đã xóa giới hạn đăng nhập sai của tài khoản %(u)s.", u=target.username), "success")
+    return redirect(url_for("accounts.users"))
