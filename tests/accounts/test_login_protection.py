@@ -32,7 +32,12 @@ def error_of(response) -> str:
     return " | ".join(messages)
 
 
-def test_twenty_wrong_passwords_from_one_address_do_not_lock_out_the_real_user(app, db):
+def test_twenty_wrong_passwords_from_one_address_do_not_lock_out_the_real_user(app, db,
+                                                                             monkeypatch):
+    from ocop_rating.config import Defaults
+
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_RATE_LIMIT", Defaults.LOGIN_ACCOUNT_RATE_LIMIT)
+    monkeypatch.setitem(app.config, "LOGIN_RATE_LIMIT", Defaults.LOGIN_RATE_LIMIT)
     user = make_user(Role.admin)
     db.session.commit()
     attacker = app.test_client()
@@ -177,7 +182,15 @@ def test_login_posts_per_address_are_capped_with_429(app, db):
         assert client.get("/login", environ_base=ATTACKER).status_code == 200
         assert login(app.test_client(), "ai-do", "wrong-password-1", HOME).status_code == 422
     finally:
-        app.config["LOGIN_RATE_LIMIT"] = "30 per minute;300 per hour"
+        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+
+
+def test_signup_posts_per_address_are_capped(app, db, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNUP_RATE_LIMIT", "2 per hour")
+    client = app.test_client()
+    codes = [form_post(client, "/producers/signup", {"name": ""},
+                       environ_base=ATTACKER).status_code for _ in range(3)]
+    assert codes == [422, 422, 429]
 
 
 def test_redis_storage_when_configured(database_url, tmp_path, db):
