@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None, *, instance_path: str | None = N
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
+    from .security.ratelimit import init_ratelimit
+
+    init_ratelimit(app)
     from .errors import register_error_handlers
 
     register_error_handlers(app)

@@ -49,9 +49,16 @@ def create_admin_command(username, full_name, email, password):
 @ocop.command("seed-demo")
 def seed_demo_command():
     """Create (or complete) the demo data set; safe to run again."""
-    from .demo import DEMO_PASSWORD, seed_demo
+    from .demo import DEMO_PASSWORD, NotADemoDatabase, seed_demo
 
-    report = seed_demo()
+    try:
+        report = seed_demo()
+    except NotADemoDatabase as e:
+        db.session.rollback()
+        raise click.ClickException(
+            "This database holds records that are not demo data "
+            f"({e}); seed-demo only fills an empty or demo database. Nothing changed."
+        ) from None
     db.session.commit()
     click.echo(f"Demo data: {report.created} records created, {report.existing} already there.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -57,10 +57,34 @@ class Defaults:
     # e-mails point here. Set OCOP_PUBLIC_BASE_URL in production.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
-    PASSWORD_MIN_LENGTH = 8
-    # After this many wrong passwords in LOGIN_LOCK_MINUTES, the account's logins pause.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    # Passwords: at least this long, not in accounts/common_passwords.txt, not the username.
+    PASSWORD_MIN_LENGTH = 10
+
+    # Rate limits (Flask-Limiter syntax, "N per period;…"), per client address; a request
+    # over them answers 429. Storage: memory (one process) unless RATELIMIT_STORAGE_URI
+    # (env OCOP_RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379/0) names a shared one.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "ocop"
+    LOGIN_RATE_LIMIT = "30 per minute;300 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute;100 per hour"  # per (account, address)
+    SIGNUP_RATE_LIMIT = "10 per hour;30 per day"
+    PASSWORD_RESET_RATE_LIMIT = "30 per hour"
+    PASSWORD_CHANGE_RATE_LIMIT = "10 per 15 minutes"
+    # Login throttle (accounts/throttle.py): failed logins counted per (account, address)
+    # and per address; over any of these limits that pair/address is refused — with the
+    # same answer as a wrong password — until the window slides. The tiers make the wait
+    # grow with persistence. The real user from another address is not affected.
+    LOGIN_THROTTLE_PAIR = "5 per 15 minutes;10 per hour;20 per day"
+    LOGIN_THROTTLE_ADDRESS = "30 per 15 minutes;100 per day"
+    # Wrong second-factor codes per account before the sign-in must start again.
+    TWO_FACTOR_MAX_FAILURES = "5 per 15 minutes"
+
+    # Roles that must enrol in two-factor sign-in at their next login (a list of role codes:
+    # admin, ministry, province, commune, council_member, producer, and "council_chair" for
+    # users chairing a council). Empty: two-factor sign-in is optional for everyone.
+    # Environment: OCOP_REQUIRE_2FA_ROLES='["admin", "ministry", "province", "council_chair"]'
+    REQUIRE_2FA_ROLES: list[str] = []
+    TWO_FACTOR_ISSUER = "OCOP"
     ITEMS_PER_PAGE = 50
 
     # Open data (docs/open-data.md): where the published files live (default:

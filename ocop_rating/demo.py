@@ -44,7 +44,30 @@ class SeedReport:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+class NotADemoDatabase(Exception):
+    """The database holds records that are not demo data: seeding would mix them."""
+
+
+def foreign_records() -> list[str]:
+    """What in the database is not demo data: users outside the demo logins, producers
+    without a demo registration number (the demo marker). Empty for an empty or demo-only
+    database."""
+    from .producers.models import Producer
+
+    logins = {name for name, *_ in DEMO_USERS} | {p[0] for p in DEMO_PRODUCERS}
+    numbers = {p[4] for p in DEMO_PRODUCERS}
+    users = db.session.scalars(db.select(User.username).where(User.username.not_in(logins)))
+    producers = db.session.scalars(db.select(Producer.registration_number).where(
+        Producer.registration_number.not_in(numbers)))
+    return ([f"user {u}" for u in users.all()[:5]]
+            + [f"producer {n}" for n in producers.all()[:5]])
+
+
 def seed_demo() -> SeedReport:
+    """Create (or complete) the demo data; refuses a database holding non-demo data."""
+    foreign = foreign_records()
+    if foreign:
+        raise NotADemoDatabase(", ".join(foreign))
     report = SeedReport()
     if db.session.scalar(db.select(db.func.count()).select_from(Commune)) == 0:
         import_units()

@@ -68,6 +68,12 @@ def make_test_app(database_url: str, instance_path, **extra):
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,  # a test that sends mail starts its own SMTP server and sets this
         "PUBLIC_BASE_URL": "",  # tests that need the site's address set it themselves
+        # Many logins per test from 127.0.0.1; tests of the rate limits set their own.
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+        "SIGNUP_RATE_LIMIT": "1000 per hour",
+        "PASSWORD_RESET_RATE_LIMIT": "1000 per hour",
+        "PASSWORD_CHANGE_RATE_LIMIT": "1000 per hour",
     }
     config.update(extra)
     application = create_app(config, instance_path=str(instance_path))
@@ -102,6 +108,9 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture()
 def ctx(app):
     """An application context for the test; the tables are emptied afterwards."""
+    from ocop_rating.security.ratelimit import reset as reset_rate_limits
+
+    reset_rate_limits(app)  # each test starts with no request or failure counted
     with app.app_context():
         yield
         _db.session.rollback()

@@ -14,7 +14,7 @@ class LoginForm(Form):
 
 class ChangePasswordForm(Form):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[required()])
-    new = PasswordField(_l("Mật khẩu mới"), validators=[required(), length(min=8, max=256)],
+    new = PasswordField(_l("Mật khẩu mới"), validators=[required(), length(max=256)],
                         render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[required(), equal_to("new")],
                             render_kw={"autocomplete": "new-password"})
@@ -35,7 +35,7 @@ class UserCreateForm(Form):
                                 validate_choice=False)
     commune_code = SelectField(_l("Xã/phường"), validators=[optional()], validate_choice=False)
     password = PasswordField(_l("Mật khẩu tạm thời"),
-                             validators=[required(), length(min=8, max=256)],
+                             validators=[required(), length(max=256)],
                              render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Tạo tài khoản"))
 
@@ -46,3 +46,26 @@ class UserFilterForm(Form):
 
     q = StringField(_l("Tìm theo tên"), validators=[optional(), length(max=100)])
     role = SelectField(_l("Vai trò"), validators=[optional()], validate_choice=False)
+
+
+class SecondFactorForm(Form):
+    code = StringField(_l("Mã xác thực hoặc mã khôi phục"),
+                       validators=[required(), length(max=32)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "autofocus": True})
+    submit = SubmitField(_l("Xác nhận"))
+
+
+class EnrolTwoFactorForm(Form):
+    code = StringField(_l("Mã 6 chữ số trên ứng dụng"), validators=[required(), length(max=32)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Bật xác thực hai bước"))
+
+
+class DisableTwoFactorForm(Form):
+    password = PasswordField(_l("Mật khẩu"), validators=[required(), length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
+    code = StringField(_l("Mã xác thực hoặc mã khôi phục"),
+                       validators=[required(), length(max=32)],
+                       render_kw={"autocomplete": "one-time-code"})
+    submit = SubmitField(_l("Tắt xác thực hai bước"))

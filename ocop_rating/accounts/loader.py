@@ -46,3 +46,20 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
                 and request.endpoint not in allowed):
             flash(_l("Vui lòng đổi mật khẩu tạm thời trước khi tiếp tục."), "warning")
             return redirect(url_for("accounts.change_password"))
+
+    @app.before_request
+    def force_two_factor_enrolment():
+        # REQUIRE_2FA_ROLES: these accounts enrol before anything else (after a forced
+        # password change).
+        allowed = {"accounts.two_factor_setup", "accounts.account", "accounts.change_password",
+                   "accounts.logout", "static", "bootstrap.static", "i18n.set_language"}
+        if (not app.config.get("REQUIRE_2FA_ROLES") or not current_user.is_authenticated
+                or request.endpoint in allowed or current_user.has_two_factor):
+            return None
+        from .two_factor import is_required
+
+        if is_required(current_user):
+            flash(_l("Vai trò của bạn bắt buộc xác thực hai bước. Vui lòng bật trước khi "
+                     "tiếp tục."), "warning")
+            return redirect(url_for("accounts.two_factor_setup"))
+        return None

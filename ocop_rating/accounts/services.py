@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.security import generate_password_hash
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
 from ..geo.models import Commune, Province
+from . import throttle
 from .models import User
+from .passwords import check_password_rules
 from .permissions import can_manage_user
 from .roles import NATIONAL_ROLES, Role
 
@@ -31,25 +33,33 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(db.select(User).filter_by(username=normalize_username(username)))
 
 
-def authenticate(username: str, password: str) -> User:
+FAILED = _l("Tên đăng nhập hoặc mật khẩu không đúng. Nếu đã nhập sai nhiều lần, vui lòng "
+            "đợi ít phút rồi thử lại.")
+
+
+def authenticate(username: str, password: str, *, address: str) -> User:
     """Return the user for these credentials or raise ``AuthError`` with a clear message.
 
-    Unknown user and wrong password give the same message, so usernames cannot be probed.
+    Unknown user, wrong password and a throttled (account, address) or address give the
+    same message after the same work — one password hash check, against a dummy hash when
+    the user is unknown — so neither usernames nor the throttle can be probed. Only after
+    the right password does the answer say more (awaiting approval, rejected, disabled).
     """
-    user = find_user(username)
-    if user is None:
-        from werkzeug.security import check_password_hash
-
-        check_password_hash(_DUMMY_HASH, password or "")
-        raise AuthError(_("Tên đăng nhập hoặc mật khẩu không đúng."))
-    minutes = current_app.config.get("LOGIN_LOCK_MINUTES", 15)
-    if recent_failures(user, minutes) >= current_app.config.get("LOGIN_MAX_FAILURES", 5):
-        # Slows password guessing; the record of attempts is shared by every server process.
-        raise AuthError(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(m)d phút.",
-                          m=minutes), code="too_many_failures")
-    if not user.check_password(password or ""):
-        audit.record(user, "login_failed", actor=None)
-        raise AuthError(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+    name = normalize_username(username)
+    user = find_user(name)
+    correct = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    epoch = user.login_throttle_epoch if user else 0
+    if throttle.is_throttled(name, epoch, address):
+        throttle.record_failure(name, epoch, address)
+        if user is not None:
+            audit.record(user, "login_failed", actor=None, data={"throttled": True})
+        raise AuthError(str(FAILED), code="auth_failed")
+    if user is None or not correct:
+        throttle.record_failure(name, epoch, address)
+        if user is not None:
+            audit.record(user, "login_failed", actor=None)
+        raise AuthError(str(FAILED), code="auth_failed")
+    throttle.clear_pair(name, epoch, address)
     if not user.is_active_account:
         producer = user.producer
         if producer is not None and producer.status.value == "pending":
@@ -64,35 +74,18 @@ def authenticate(username: str, password: str) -> User:
     return user
 
 
-def recent_failures(user: User, minutes: int) -> int:
-    """Failed logins of ``user`` in the last ``minutes``, since its last successful one."""
-    from datetime import timedelta
-
-    from ..audit import AuditEvent
-
-    since = utcnow() - timedelta(minutes=minutes)
-    if user.last_login_at and user.last_login_at > since:
-        since = user.last_login_at
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(AuditEvent).where(
-            AuditEvent.object_type == "users", AuditEvent.object_id == str(user.id),
-            AuditEvent.action == "login_failed", AuditEvent.at > since))
+def clear_throttle(target: User, *, actor: User) -> None:
+    """Clear an account's login throttle (every address's failure count for it)."""
+    _check_can_manage(target, actor)
+    target.login_throttle_epoch += 1
+    audit.record(target, "login_throttle_cleared", actor=actor)
+    db.session.flush()
 
 
 def record_login(user: User) -> None:
     """Stamp the login time and audit it."""
     user.last_login_at = utcnow()
     audit.record(user, "login", actor=user)
-
-
-def check_password_rules(password: str, *, username: str = "") -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password or "") < minimum:
-        raise OcopError(_("Mật khẩu phải có ít nhất %(n)d ký tự.", n=minimum),
-                        code="password_too_short")
-    if username and normalize_username(password) == normalize_username(username):
-        raise OcopError(_("Mật khẩu không được trùng với tên đăng nhập."),
-                        code="password_is_username")
 
 
 def change_password(user: User, *, current: str, new: str, actor: User) -> None:
@@ -141,10 +134,10 @@ def create_user(*, username: str, full_name: str, role: Role, password: str,
     if actor is not None and not can_manage_user(actor, role=role, province_code=province_code,
                                                  commune_code=commune_code):
         raise NotAllowed(_("Bạn không thể tạo tài khoản với vai trò hoặc địa bàn này."))
+    check_password_rules(password, username=username)
     if find_user(username) is not None:
         raise OcopError(_("Tên đăng nhập “%(u)s” đã được dùng.", u=username),
                         code="username_taken")
-    check_password_rules(password, username=username)
     user = User(username=username, full_name=full_name.strip(), role=role,
                 email=(email or "").strip() or None, province_code=province_code,
                 commune_code=commune_code, must_change_password=must_change_password,

@@ -1,4 +1,6 @@
-from flask import abort, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -6,10 +8,21 @@ from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
+from ..security.ratelimit import client_address
 from ..text import fold, vn_sort_key
 from ..urls import safe_next
-from . import bp, services
-from .forms import ChangePasswordForm, LoginForm, UserCreateForm, UserFilterForm
+from markupsafe import Markup
+
+from . import bp, services, throttle, two_factor
+from .forms import (
+    ChangePasswordForm,
+    DisableTwoFactorForm,
+    EnrolTwoFactorForm,
+    LoginForm,
+    SecondFactorForm,
+    UserCreateForm,
+    UserFilterForm,
+)
 from .models import User
 from .permissions import (
     Permission,
@@ -28,21 +41,143 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data)
+            user = services.authenticate(form.username.data, form.password.data,
+                                         address=client_address())
         except services.AuthError as e:
             db.session.commit()  # keep the record of a failed attempt
             form.password.errors.append(e.message)
         else:
-            services.record_login(user)
-            db.session.commit()
-            session.permanent = True
-            login_user(user, remember=form.remember.data)
-            if user.locale and "lang" not in session:
-                session["lang"] = user.locale
-            flash(_("Xin chào %(name)s!", name=user.full_name), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+            target = safe_next(request.args.get("next")) or url_for("home.index")
+            if user.has_two_factor:
+                # The password was right; the second factor decides. Nothing is logged in yet.
+                db.session.commit()
+                session[PENDING_2FA] = {"uid": user.id, "v": user.session_version,
+                                        "remember": bool(form.remember.data), "next": target,
+                                        "at": time.time()}
+                return redirect(url_for("accounts.login_verify"))
+            return _finish_login(user, remember=form.remember.data, target=target)
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
+
+
+PENDING_2FA = "pending_2fa"
+PENDING_2FA_SECONDS = 300
+
+
+def _finish_login(user: User, *, remember: bool, target: str, how: str | None = None):
+    services.record_login(user)
+    db.session.commit()
+    session.permanent = True
+    login_user(user, remember=remember)
+    if user.locale and "lang" not in session:
+        session["lang"] = user.locale
+    flash(_("Xin chào %(name)s!", name=user.full_name), "success")
+    if how == "recovery":
+        flash(_("Bạn đã dùng một mã khôi phục; còn %(n)d mã. Mỗi mã chỉ dùng được một lần.",
+                n=two_factor.remaining_recovery_codes(user)), "warning")
+    return redirect(target)
+
+
+def _pending_user() -> tuple[User | None, dict]:
+    pending = session.get(PENDING_2FA) or {}
+    if not pending or time.time() - pending.get("at", 0) > PENDING_2FA_SECONDS:
+        return None, {}
+    user = db.session.get(User, pending.get("uid"))
+    if user is None or user.session_version != pending.get("v") or not user.has_two_factor:
+        return None, {}
+    return user, pending
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+def login_verify():
+    """The second step of a login with two-factor sign-in: a TOTP or a recovery code."""
+    user, pending = _pending_user()
+    if user is None:
+        session.pop(PENDING_2FA, None)
+        flash(_("Vui lòng đăng nhập lại."), "warning")
+        return redirect(url_for("accounts.login"))
+    if throttle.second_factor_refused(user.id):
+        session.pop(PENDING_2FA, None)
+        flash(_("Nhập sai mã quá nhiều lần. Vui lòng đợi ít phút rồi đăng nhập lại."), "danger")
+        return redirect(url_for("accounts.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        how = two_factor.verify(user, form.code.data)
+        if how is None:
+            throttle.record_second_factor_failure(user.id)
+            db.session.commit()
+            form.code.errors.append(_("Mã xác thực không đúng."))
+        else:
+            session.pop(PENDING_2FA, None)
+            return _finish_login(user, remember=pending.get("remember", False),
+                                 target=pending.get("next") or url_for("home.index"), how=how)
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/login_verify.html", form=form), status
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The user's own account: password and two-factor sign-in."""
+    return render_template(
+        "accounts/account.html", disable_form=DisableTwoFactorForm(),
+        recovery_left=two_factor.remaining_recovery_codes(current_user)
+        if current_user.has_two_factor else 0,
+        required=two_factor.is_required(current_user))
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_setup():
+    """Enrol: scan the QR (or type the secret), confirm with a code, get recovery codes."""
+    if current_user.has_two_factor:
+        return redirect(url_for("accounts.account"))
+    user = current_user._get_current_object()
+    form = EnrolTwoFactorForm()
+    secret = two_factor.start_enrolment(user)
+    db.session.commit()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm_enrolment(user, form.code.data, actor=user)
+        except OcopError as e:
+            db.session.rollback()
+            form.code.errors.append(e.message)
+        else:
+            db.session.commit()
+            response = make_response(render_template("accounts/recovery_codes.html",
+                                                     codes=codes))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    status = 422 if form.errors else 200
+    response = make_response(render_template(
+        "accounts/two_factor_setup.html", form=form, secret=secret,
+        qr=Markup(two_factor.qr_svg(user)), required=two_factor.is_required(user)), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/account/two-factor/disable")
+@login_required
+def two_factor_disable():
+    form = DisableTwoFactorForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if two_factor.is_required(user):
+            flash(_("Vai trò của bạn bắt buộc xác thực hai bước; không thể tắt."), "danger")
+            return redirect(url_for("accounts.account"))
+        try:
+            two_factor.disable(user, password=form.password.data, code=form.code.data,
+                               actor=user)
+        except OcopError as e:
+            db.session.rollback()
+            flash(e.message, "danger")
+        else:
+            db.session.commit()
+            login_user(user)  # the session version changed: keep this session
+            flash(_("Đã tắt xác thực hai bước."), "success")
+    else:
+        flash(_("Vui lòng nhập mật khẩu và mã xác thực."), "danger")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.post("/logout")
@@ -79,7 +214,8 @@ def change_password():
 
 USER_ERROR_FIELDS = {
     "username_taken": "username", "password_too_short": "password",
-    "password_is_username": "password", "commune_required": "commune_code",
+    "password_is_username": "password", "password_common": "password",
+    "commune_required": "commune_code",
     "unknown_commune": "commune_code", "commune_mismatch": "commune_code",
     "province_required": "province_code", "unknown_province": "province_code",
 }
@@ -186,3 +322,14 @@ def reset_password(user_id: int):
     temporary = services.reset_password(target, actor=current_user)
     db.session.commit()
     return render_template("accounts/password_reset.html", target=target, temporary=temporary)
+
+
+@bp.post("/users/<int:user_id>/clear-throttle")
+@permission_required(Permission.manage_users)
+def clear_throttle(user_id: int):
+    """Let the account log in again from addresses that its failed logins throttled."""
+    target = _managed_user(user_id)
+    services.clear_throttle(target, actor=current_user)
+    db.session.commit()
+    flash(_("Đã xóa giới hạn đăng nhập sai của tài khoản %(u)s.", u=target.username), "success")
+    return redirect(url_for("accounts.users"))

@@ -54,7 +54,7 @@ class SignUpForm(ProducerFieldsMixin, Form):
     username = StringField(_l("Tên đăng nhập"), validators=[
         required(), length(min=3, max=64),
         regexp(r"^[A-Za-z0-9._-]+$", _l("Chỉ dùng chữ không dấu, chữ số và các ký tự . _ -"))])
-    password = PasswordField(_l("Mật khẩu"), validators=[required(), length(min=8, max=256)])
+    password = PasswordField(_l("Mật khẩu"), validators=[required(), length(max=256)])
     confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[required(),
                                                                  equal_to("password")])
     submit = SubmitField(_l("Đăng ký"))

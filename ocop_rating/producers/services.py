@@ -106,6 +106,8 @@ def link_account(producer: Producer, user: User) -> None:
 def sign_up(*, username: str, password: str, full_name: str, **facts) -> tuple[Producer, User]:
     """A producer registers itself and its first account; both wait for approval by the
     commune or the province (the account cannot log in until then)."""
+    # The password rule first: its answer reveals nothing about other records.
+    accounts.check_password_rules(password, username=username)
     producer = register_producer(**facts)
     user = accounts.create_user(
         username=username, full_name=full_name, role=Role.producer, password=password,
@@ -129,6 +131,45 @@ def _notify_commune_of_signup(producer: Producer) -> None:
                   "Vui lòng kiểm tra thông tin và phê duyệt hoặc từ chối.",
                   name=producer.name, kind=producer.kind.label),
            link=f"/producers/{producer.id}", actor=None)
+
+
+# A public sign-up that collides with an existing username or registration number is not
+# refused on screen (that would tell anyone which usernames and numbers exist): the visitor
+# sees the usual "sent" page, and the commune and provincial officers get the request to
+# sort out with the applicant by phone or e-mail (docs/decisions.md, issue 12).
+SIGNUP_COLLISIONS = {"username_taken", "registration_taken"}
+
+
+def report_signup_collision(*, code: str, username: str, password: str, full_name: str,
+                            **facts) -> None:
+    """Hand a colliding public sign-up to the officers of the chosen commune and province."""
+    from werkzeug.security import generate_password_hash
+
+    from ..notifications.services import notify
+
+    # The hash the accepted path computes: both answers take the same time.
+    generate_password_hash(password or "")
+    commune = db.session.get(Commune, facts.get("commune_code") or "")
+    if commune is None:
+        return
+    officers = db.session.scalars(db.select(User).where(
+        User.is_active_account.is_(True),
+        ((User.role == Role.commune) & (User.commune_code == commune.code))
+        | ((User.role == Role.province) & (User.province_code == commune.province_code))))
+    what = (_("tên đăng nhập đã có người dùng") if code == "username_taken"
+            else _("mã số đăng ký đã có chủ thể khác đăng ký"))
+    body = _("Một đăng ký chủ thể OCOP tại %(commune)s không được tạo vì %(what)s. "
+             "Vui lòng liên hệ người đăng ký để hướng dẫn (đăng nhập bằng tài khoản đã có, "
+             "chọn tên đăng nhập khác, hoặc xác minh mã số).\n"
+             "Chủ thể: %(name)s — mã số: %(number)s\nNgười đăng ký: %(person)s — "
+             "tên đăng nhập: %(username)s\nĐiện thoại: %(phone)s — e-mail: %(email)s",
+             commune=commune.name, what=what, name=facts.get("name", ""),
+             number=normalize_registration(facts.get("registration_number", "")),
+             person=full_name, username=username, phone=facts.get("phone", ""),
+             email=facts.get("email") or "—")
+    notify(list(officers), kind="signup_collision",
+           subject=_("Đăng ký chủ thể cần liên hệ lại: %(name)s", name=facts.get("name", "")),
+           body=body, link="/producers/", actor=None)
 
 
 def update_profile(producer: Producer, *, actor, **fields) -> ProducerChangeRequest | None:

@@ -20,6 +20,7 @@ ERROR_FIELDS = {
     "unknown_ethnicity": "representative_ethnicity", "username_taken": "username",
     "password_too_short": "password", "password_is_username": "password",
     "unit_outside_jurisdiction": "commune_code", "unit_change_by_officer": "commune_code",
+    "password_common": "password",
 }
 
 
@@ -50,12 +51,28 @@ def signup():
                 password=form.password.data, full_name=form.full_name.data)
         except OcopError as e:
             db.session.rollback()
-            attach_error(form, e, ERROR_FIELDS)
+            if e.code not in services.SIGNUP_COLLISIONS:
+                attach_error(form, e, ERROR_FIELDS)
+            else:
+                services.report_signup_collision(
+                    code=e.code, **_entity_values(form), username=form.username.data,
+                    password=form.password.data, full_name=form.full_name.data)
+                db.session.commit()
+                return _signup_sent(form)
         else:
             db.session.commit()
-            return render_template("producers/signup_done.html", producer=producer, user=user)
+            return _signup_sent(form)
     status = 422 if request.method == "POST" else 200
     return render_template("producers/signup.html", form=form), status
+
+
+def _signup_sent(form):
+    """The one answer to an accepted or a colliding sign-up (it names only what was typed)."""
+    from ..geo.models import Commune
+
+    commune = db.session.get(Commune, form.commune_code.data)
+    return render_template("producers/signup_done.html", name=form.name.data,
+                           commune=commune, username=form.username.data)
 
 
 def _officer_required():

@@ -137,25 +137,3 @@ def test_passwords_are_hashed(db):
     user = make_user(Role.province)
     assert DEFAULT_PASSWORD not in user.password_hash
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))
-
-
-def test_repeated_wrong_passwords_pause_the_account_for_a_while(client, db):
-    from datetime import datetime, timedelta, timezone
-
-    import time_machine
-
-    user = make_user(Role.province)
-    db.session.commit()
-    start = datetime.now(timezone.utc)
-    with time_machine.travel(start, tick=False):
-        for _ in range(5):
-            wrong = form_post(client, "/login", {"username": user.username,
-                                                 "password": "guess-1234"})
-            assert "Tên đăng nhập hoặc mật khẩu không đúng." in wrong.get_data(as_text=True)
-        locked = form_post(client, "/login", {"username": user.username,
-                                              "password": DEFAULT_PASSWORD})
-        assert locked.status_code == 422
-        assert "Đăng nhập sai quá nhiều lần" in locked.get_data(as_text=True)
-    with time_machine.travel(start + timedelta(minutes=16), tick=False):
-        assert form_post(client, "/login", {"username": user.username,
-                                            "password": DEFAULT_PASSWORD}).status_code == 302

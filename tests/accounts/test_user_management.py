@@ -52,7 +52,7 @@ def test_create_user_errors_keep_what_was_typed(client, db, login_as):
     text = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'value="Trần Thị Giữ Lại"' in text
-    assert "Độ dài phải từ 8 đến 256 ký tự." in text
+    assert "Mật khẩu phải có ít nhất 10 ký tự." in text
     response = form_post(client, "/users/new", _new_user_form(
         username="da.co", full_name="Trần Thị Giữ Lại"))
     assert "đã được dùng" in response.get_data(as_text=True)

@@ -42,7 +42,8 @@ def test_wrong_password_is_explained_beside_the_field_and_the_username_kept(page
 
     password = page.get_by_label("Mật khẩu", exact=True)
     expect(page.locator("#password ~ .invalid-feedback")).to_have_text(
-        "Tên đăng nhập hoặc mật khẩu không đúng.")
+        "Tên đăng nhập hoặc mật khẩu không đúng. Nếu đã nhập sai nhiều lần, vui lòng đợi ít "
+        "phút rồi thử lại.")
     expect(password).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(password).to_have_value("")
     expect(page.get_by_label("Tên đăng nhập")).to_have_value(user.username)
@@ -145,9 +146,9 @@ def test_too_short_password_keeps_what_was_typed_and_explains_beside_the_field(p
     page.get_by_role("button", name="Tạo tài khoản").click()
 
     expect(page.locator("#password ~ .invalid-feedback")).to_have_text(
-        "Độ dài phải từ 8 đến 256 ký tự.")
+        "Mật khẩu phải có ít nhất 10 ký tự.")
     expect(password).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(page.get_by_role("alert")).to_contain_text("Mật khẩu tạm thời: Độ dài phải từ 8")
+    expect(page.get_by_role("alert")).to_contain_text("Mật khẩu tạm thời: Mật khẩu phải có ít nhất 10")
     expect(page.get_by_label("Tên đăng nhập")).to_have_value("xa.halong2")
     expect(page.get_by_label("Họ và tên")).to_have_value("Phạm Văn Long")
     expect(page.get_by_label("E-mail")).to_have_value("long@example.vn")

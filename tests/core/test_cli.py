@@ -18,7 +18,7 @@ def test_create_admin_creates_once(cli, db):
 def test_create_admin_refuses_a_short_password(cli):
     result = cli("ocop", "create-admin", "--password", "short")
     assert result.exit_code != 0
-    assert "8" in result.output and "Traceback" not in result.output
+    assert "10" in result.output and "Traceback" not in result.output
 
 
 def test_seed_demo_is_idempotent_and_every_demo_login_works(cli, client, db):

@@ -57,7 +57,6 @@ def test_signup_errors_each_have_their_own_message_and_keep_input(client, db):
     make_producer(registration_number="5709999999")
     db.session.commit()
     cases = [
-        (dict(registration_number="5709999999"), "đã được một chủ thể khác đăng ký"),
         (dict(registration_number="12AB"), "không đúng định dạng"),
         (dict(commune_code=DI_LINH), "không thuộc tỉnh đã chọn"),
         (dict(phone="abc"), "Số điện thoại không hợp lệ."),
