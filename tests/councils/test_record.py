@@ -412,9 +412,6 @@ def _reopened_draft(members=4):
 
 def test_a_draft_is_left_out_of_the_evaluation_page_and_the_draft_minutes(app, db, tmp_path):
     office, people, round_, evaluation = _reopened_draft()
-    result = scoring.council_result(evaluation)
-    assert (result.members_scored, result.members_total) == (3, 4)
-    assert result.mean_total == Decimal("100.00") and result.spread == 0
     _db.session.commit()
     chair = logged_in(app, people[0].user)
     page = chair.get(f"/councils/evaluations/{evaluation.id}").get_data(as_text=True)
@@ -425,6 +422,10 @@ def test_a_draft_is_left_out_of_the_evaluation_page_and_the_draft_minutes(app, d
     assert "Điểm trung bình (3 thành viên chấm)" in text
     assert "Số thành viên chấm điểm: 3/4" in text and "4/4" not in text
     assert "Điểm trung bình: 100,00 điểm" in text
+    committed(db)
+    result = scoring.council_result(_db.session.get(EvaluationModel, evaluation.id))
+    assert (result.members_scored, result.members_total) == (3, 4)
+    assert result.mean_total == Decimal("100.00") and result.spread == 0
 
 
 def test_a_members_knockout_flagged_on_the_page_reaches_the_result_pages_and_minutes(
