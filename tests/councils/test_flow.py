@@ -12,8 +12,10 @@ from ocop_rating.councils.models import (
     CouncilLevel,
     EvaluationStatus,
     MemberRole,
+    Round,
     RoundState,
 )
+from ocop_rating.db import db as _db
 from ocop_rating.dossiers.states import DossierStatus
 from ocop_rating.errors import InvalidTransition, NotAllowed
 from ocop_rating.evaluation import services as scoring
@@ -29,11 +31,27 @@ from tests.factories import (
 )
 
 
+def stored(round_) -> tuple[RoundState, list[tuple[str, str]]]:
+    """The round's state as committed, and its status changes in the audit trail."""
+    from ocop_rating.audit import AuditEvent
+
+    _db.session.commit()
+    state = _db.session.scalar(_db.select(Round.state).filter_by(id=round_.id))
+    moves = _db.session.execute(
+        _db.select(AuditEvent.old, AuditEvent.new).filter_by(
+            object_type="rounds", object_id=str(round_.id), action="status")
+        .order_by(AuditEvent.seq)).all()
+    return state, [tuple(m) for m in moves]
+
+
 def start_scoring(council, office, dossier):
     round_ = services.create_legal_rounds(council, 2026, actor=office)[0]
     services.move_round(round_, RoundState.open, actor=office)
     evaluation = services.add_to_round(round_, dossier, actor=office)
     services.move_round(round_, RoundState.scoring, actor=office)
+    state, moves = stored(round_)
+    assert state == RoundState.scoring and moves == [("planned", "open"), ("open", "scoring")]
+    assert evaluation.status == EvaluationStatus.scoring and round_.pinned_rules is not None
     return round_, evaluation
 
 
@@ -63,6 +81,7 @@ def test_full_flow_to_a_concluded_result(db):
         score_all(sheet, member.user)
     assert all(p.submitted for p in services.progress(evaluation))
     services.move_round(round_, RoundState.closed, actor=members[0].user)
+    assert stored(round_)[0] == RoundState.closed and round_.session_closed_at is not None
     result = scoring.council_result(evaluation)
     assert result.mean_total == Decimal("100.00") and result.star == 5
     scoring.conclude_evaluation(evaluation, proposal="Đề nghị công nhận 5 sao",
@@ -71,7 +90,10 @@ def test_full_flow_to_a_concluded_result(db):
     assert evaluation.result["rulebook"] == "qd26-2026" and evaluation.result["set"] == 1
     assert dossier.status == DossierStatus.evaluated
     services.conclude_round(round_, conclusion="Hoàn thành đợt 1", actor=office)
-    assert round_.state == RoundState.concluded
+    state, moves = stored(round_)
+    assert state == RoundState.concluded and moves[-2:] == [("scoring", "closed"),
+                                                            ("closed", "concluded")]
+    assert round_.conclusion == "Hoàn thành đợt 1" and round_.concluded_at is not None
 
 
 def test_scores_are_locked_by_version(db):
@@ -155,11 +177,11 @@ def test_quorum_one_short_and_chair_absent_block_the_conclusion(db):
     scoring.open_sheet(evaluation, actor=members[3].user)  # a draft: closing is refused
     with pytest.raises(services.CouncilError, match="chưa nộp"):
         services.move_round(round_, RoundState.closed, actor=office)
-    assert round_.state == RoundState.scoring
+    assert stored(round_)[0] == RoundState.scoring and round_.session_closed_at is None
     for absent in (members[0], members[3]):
         services.exclude_member(evaluation, absent, reason="Vắng mặt", actor=office)
     services.move_round(round_, RoundState.closed, actor=office)
-    assert round_.state == RoundState.closed
+    assert stored(round_)[0] == RoundState.closed
     result = scoring.council_result(evaluation)
     assert "chair_absent" in result.problems
     with pytest.raises(services.CouncilError, match="Chưa thể kết luận"):
@@ -179,6 +201,7 @@ def test_spread_beyond_the_limit_names_the_criteria_and_reopening_fixes_it(db):
     assert result.spread_exceeded and result.disagreements
     with pytest.raises(InvalidTransition):  # closing is final: never back to scoring
         services.move_round(round_, RoundState.scoring, actor=office)
+    assert stored(round_)[0] == RoundState.closed
     with pytest.raises(services.CouncilError):  # after the reveal: the discussion loop only
         scoring.reopen_sheet(low, reason="chấm lại", actor=members[0].user)
     before = scoring.sheet_result(low).total
@@ -210,6 +233,7 @@ def test_five_stars_go_to_the_central_council_with_the_provincial_record(db):
     central_round = services.create_legal_rounds(central, 2027, actor=ministry)[0]
     assert dossier in services.eligible_dossiers(central_round)
     services.move_round(central_round, RoundState.open, actor=ministry)
+    assert stored(central_round)[0] == RoundState.open
     central_eval = services.add_to_round(central_round, dossier, actor=ministry)
     assert central_eval.escalated_from_id == evaluation.id
     services.move_round(central_round, RoundState.scoring, actor=ministry)
@@ -217,6 +241,7 @@ def test_five_stars_go_to_the_central_council_with_the_provincial_record(db):
         sheet = scoring.open_sheet(central_eval, actor=member.user)
         score_all(sheet, member.user, choose=lambda item, options: max(0, len(options) - 2))
     services.move_round(central_round, RoundState.closed, actor=ministry)
+    assert stored(central_round)[0] == RoundState.closed
     scoring.conclude_evaluation(central_eval, proposal="Không đạt 5 sao", actor=ministry)
     assert central_eval.mean_total < 90
     assert services.central_outcome(evaluation) is central_eval
@@ -240,15 +265,27 @@ def test_office_of_another_province_cannot_run_the_council(db):
 def test_round_transitions(db):
     council, office, _ = make_council()
     round_ = services.create_legal_rounds(council, 2026, actor=office)[0]
+    assert stored(round_) == (RoundState.planned, [])
     with pytest.raises(InvalidTransition):
         services.move_round(round_, RoundState.closed, actor=office)
+    assert stored(round_) == (RoundState.planned, [])
     services.move_round(round_, RoundState.open, actor=office)
+    assert stored(round_) == (RoundState.open, [("planned", "open")])
+    assert round_.pinned_rules is None
     services.move_round(round_, RoundState.scoring, actor=office)
+    assert stored(round_) == (RoundState.scoring, [("planned", "open"), ("open", "scoring")])
+    assert round_.pinned_rules == council.council_rules.to_dict()
+    assert round_.session_closed_at is None
     services.move_round(round_, RoundState.closed, actor=office)
-    assert round_.state == RoundState.closed
+    assert stored(round_) == (RoundState.closed, [("planned", "open"), ("open", "scoring"),
+                                                  ("scoring", "closed")])
+    assert round_.session_closed_at is not None and round_.concluded_at is None
     with pytest.raises(InvalidTransition):
         services.move_round(round_, RoundState.scoring, actor=office)
-    assert round_.state == RoundState.closed
+    with pytest.raises(services.CouncilError):  # concluding goes through conclude_round
+        services.move_round(round_, RoundState.concluded, actor=office)
+    state, moves = stored(round_)
+    assert state == RoundState.closed and len(moves) == 3
 
 
 def test_supplement_goes_back_through_the_province_into_the_same_round(db):

@@ -40,13 +40,41 @@ def logged_in(app, user):
     return client
 
 
-def test_council_pages_render_for_the_office_and_members(app, scoring):
+def _row(page: str, marker: str) -> str:
+    """The table row of ``page`` that holds ``marker``."""
+    start = page.rindex("<tr", 0, page.index(marker))
+    return page[start:page.index("</tr>", start)]
+
+
+def test_council_pages_render_for_the_office_and_members(app, db, scoring):
+    council, round_, evaluation = scoring["council"], scoring["round"], scoring["evaluation"]
+    done = scoring["members"][3]
+    score_all(sheets.open_sheet(evaluation, actor=done.user), done.user)
+    db.session.commit()
     office = logged_in(app, scoring["office"])
-    for url in ["/councils/", f"/councils/{scoring['council'].id}",
-                f"/councils/rounds/{scoring['round'].id}",
-                f"/councils/evaluations/{scoring['evaluation'].id}"]:
+
+    def page(url):
         response = office.get(url)
         assert response.status_code == 200, url
+        return response.get_data(as_text=True)
+
+    row = _row(page("/councils/"), council.name)
+    cells = [c.split("</td>")[0] for c in row.split("<td>")[1:]]
+    assert "125/QĐ-UBND, 02/03/2026" in cells[2]
+    assert cells[3:] == ["4", "2"]  # four members, the two legal rounds of the year
+    text = page(f"/councils/{council.id}")
+    for member in scoring["members"]:
+        assert member.role.label in _row(text, member.user.full_name)
+    assert round_.name in text and str(RoundState.scoring.label) in text
+    text = page(f"/councils/rounds/{round_.id}")
+    assert f'id="round-state">{RoundState.scoring.label}<' in text
+    row = _row(text, scoring["dossier"].product.name)
+    assert scoring["dossier"].producer.name in row and "<td>1/4</td>" in row
+    assert "<td>—</td>" in row  # no result while scoring
+    text = page(f"/councils/evaluations/{evaluation.id}")
+    assert scoring["dossier"].product.name in text
+    assert "Điểm của các thành viên chỉ hiển thị khi phiên chấm điểm đã đóng." in text
+    assert 'id="result"' not in text and 'id="mean-total"' not in text
     member = logged_in(app, scoring["members"][2].user)
     assert scoring["dossier"].product.name in member.get("/councils/my").get_data(as_text=True)
     _open(member, scoring["evaluation"].id)

@@ -392,3 +392,101 @@ def test_a_members_draft_sheet_is_never_counted_in_the_council_result(db):
     result = scoring.council_result(evaluation)
     assert result.members_scored == 3 and result.mean_total == Decimal("100.00")
     assert people[3].id not in dict(result.member_totals)
+
+
+def _reopened_draft(members=4):
+    """Every member submits the best sheet; after the reveal the chair reopens the last
+    member's sheet and that member saves the worst options, without submitting."""
+    _c, office, people, round_, evaluation = start(members=members)
+    for member in people:
+        score_all(scoring.open_sheet(evaluation, actor=member.user), member.user)
+    services.move_round(round_, RoundState.closed, actor=office)
+    codes = [i.code for i in scoring.sheet_definition(evaluation).items]
+    scoring.start_rescore(evaluation, items=codes, member_ids=[people[-1].id],
+                          reason="Thảo luận lại toàn bộ phiếu", actor=people[0].user)
+    draft = evaluation.sheet_of(people[-1])
+    score_all(draft, people[-1].user, choose=lambda item, options: 0, submit=False)
+    assert draft.status == SheetStatus.draft and scoring.sheet_result(draft).total < 50
+    return office, people, round_, evaluation
+
+
+def test_a_draft_is_left_out_of_the_evaluation_page_and_the_draft_minutes(app, db, tmp_path):
+    office, people, round_, evaluation = _reopened_draft()
+    _db.session.commit()
+    chair = logged_in(app, people[0].user)
+    page = chair.get(f"/councils/evaluations/{evaluation.id}").get_data(as_text=True)
+    assert "Số thành viên chấm: 3/4" in page
+    assert '<strong id="mean-total">100,00</strong>' in page
+    text = " ".join(pdf_text(chair.get(f"/councils/rounds/{round_.id}/minutes.pdf").data,
+                             tmp_path).split())
+    assert "Điểm trung bình (3 thành viên chấm)" in text
+    assert "Số thành viên chấm điểm: 3/4" in text and "4/4" not in text
+    assert "Điểm trung bình: 100,00 điểm" in text
+    committed(db)
+    result = scoring.council_result(_db.session.get(EvaluationModel, evaluation.id))
+    assert (result.members_scored, result.members_total) == (3, 4)
+    assert result.mean_total == Decimal("100.00") and result.spread == 0
+
+
+def test_a_members_knockout_flagged_on_the_page_reaches_the_result_pages_and_minutes(
+        app, db, tmp_path):
+    _c, office, people, round_, evaluation = start()
+    code = "unacceptable_impurities"
+    text_of = {k.code: k.text for k in scoring.sheet_definition(evaluation).knockouts}
+    for member in people[:2]:
+        score_all(scoring.open_sheet(evaluation, actor=member.user), member.user)
+    flagger = people[2].user
+    score_all(scoring.open_sheet(evaluation, actor=flagger), flagger, submit=False)
+    _db.session.commit()
+    client = logged_in(app, flagger)
+    eid = evaluation.id
+    version = _db.session.scalar(_db.select(ScoreSheet.version).filter_by(
+        evaluation_id=eid, member_id=people[2].id))
+    token = csrf_from(client, f"/councils/evaluations/{eid}/score")
+    saved = client.post(f"/councils/evaluations/{eid}/score/save",
+                        data={"csrf_token": token, "version": str(version),
+                              "knockouts-present": "1", "knockout": code},
+                        headers={"Accept": "application/json"})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    assert [s["code"] for s in saved.json["sheet"]["stops"]] == [code]
+    submitted = client.post(f"/councils/evaluations/{eid}/score/submit",
+                            data={"csrf_token": token,
+                                  "version": str(saved.json["sheet"]["version"])})
+    assert submitted.status_code == 302
+    committed(db)
+    evaluation = _db.session.get(EvaluationModel, eid)
+    sheet = evaluation.sheet_of(evaluation.council.member_for(flagger))
+    assert sheet.status == SheetStatus.submitted and sheet.knockouts == [code]
+    services.move_round(evaluation.round, RoundState.closed, actor=office)
+    _db.session.commit()
+    chair = logged_in(app, people[0].user)
+    page = chair.get(f"/councils/evaluations/{eid}").get_data(as_text=True)
+    assert f"{text_of[code]} (1 thành viên)" in page
+    assert "có trường hợp loại chưa được hội đồng quyết định" in page
+    assert "★" not in page.split('id="result"')[1].split("</section>")[0]  # no star yet
+    minutes = pdf_text(chair.get(f"/councils/rounds/{evaluation.round_id}/minutes.pdf").data,
+                       tmp_path)
+    minutes = " ".join(minutes.split())
+    assert "(1 thành viên) – chưa được Chủ tịch Hội đồng quyết định" in minutes
+    assert "Kết quả phân hạng: chưa kết luận" in minutes
+    form_post(chair, f"/councils/evaluations/{eid}/conclude",
+              {"proposal": "Không công nhận", "knockout_confirmed": code,
+               f"knockout_reason-{code}": "Mẫu có tạp chất lạ"},
+              form_page=f"/councils/evaluations/{eid}")
+    committed(db)
+    evaluation = _db.session.get(EvaluationModel, eid)
+    assert evaluation.status == EvaluationStatus.concluded
+    assert evaluation.star is None and not evaluation.recognised
+    assert evaluation.result["knockouts_confirmed"] == [code]
+    page = chair.get(f"/councils/evaluations/{eid}").get_data(as_text=True)
+    sealed_section = page.split('id="result"')[1].split("</section>")[0]
+    assert f"Hội đồng xác nhận trường hợp loại / dừng đánh giá: {text_of[code]} — " \
+           "Mẫu có tạp chất lạ" in sealed_section
+    assert '<span id="sealed-star">không xếp hạng</span>' in sealed_section
+    assert "không được công nhận" in sealed_section
+    assert sealed_section.count("dừng/loại") == 1  # the flagging member's row
+    minutes = pdf_text(chair.get(f"/councils/rounds/{evaluation.round_id}/minutes.pdf").data,
+                       tmp_path)
+    minutes = " ".join(minutes.split())
+    assert "Trường hợp loại: Ghi chú: Không xem xét" in minutes
+    assert "– Mẫu có tạp chất lạ" in minutes

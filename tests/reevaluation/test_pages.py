@@ -18,6 +18,7 @@ from ocop_rating.councils import services as councils
 from ocop_rating.demo import MINIMAL_PDF, fill_dossier
 from ocop_rating.dossiers import services as dossiers
 from ocop_rating.dossiers.models import DossierKind
+from ocop_rating.geo.models import Commune
 from ocop_rating.reevaluation.models import (
     Inspection,
     InspectionOutcome,
@@ -155,8 +156,28 @@ def test_pipeline_sections_filters_and_jurisdiction(app, db, world):
         officer = logged_in(app, commune)
         assert set(shown(officer.get("/reevaluation/"))) == {w.late.number, w.window.number,
                                                              w.filed.number}
-        assert shown(officer.get(f"/reevaluation/?commune={HA_LONG}")) != [w.halong.number]
-        assert officer.get("/reevaluation/pipeline.xlsx").status_code == 200
+        # Another commune's certificate never shows, whatever the commune asks for.
+        asked = shown(officer.get(f"/reevaluation/?commune={HA_LONG}"))
+        assert w.halong.number not in asked
+        assert set(asked) <= {w.late.number, w.window.number, w.filed.number}
+        workbook = officer.get("/reevaluation/pipeline.xlsx")
+        assert workbook.status_code == 200
+        assert workbook.mimetype.endswith("spreadsheetml.sheet")
+        ws = load_workbook(io.BytesIO(workbook.data)).active
+        header = [c.value for c in ws[1]]
+        assert header[0] == "Số giấy chứng nhận" and "Ngày hết hiệu lực" in header
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        assert sorted(r[0] for r in rows) == sorted([w.late.number, w.window.number,
+                                                     w.filed.number])
+        assert w.halong.number not in {r[0] for r in rows} and w.ld.number not in {
+            r[0] for r in rows}
+        van_don = db.session.get(Commune, VAN_DON)
+        assert {r[header.index("Xã/phường")] for r in rows} == {van_don.name}
+        assert {r[header.index("Tỉnh/thành phố")] for r in rows} == {van_don.province.name}
+        asked = load_workbook(io.BytesIO(officer.get(
+            f"/reevaluation/pipeline.xlsx?commune={HA_LONG}").data)).active
+        assert w.halong.number not in {r[0] for r in asked.iter_rows(min_row=2,
+                                                                      values_only=True)}
         for url in ("/reevaluation/plans/", "/reevaluation/plans/new",
                     "/reevaluation/inspections/", "/reevaluation/inspections/proposed"):
             assert officer.get(url).status_code == 403, url
