@@ -111,51 +111,80 @@ class _Ids:
 
 
 class _Sheets:
-    """Per set: the items with their options' points as fractions, and the minimum markers."""
+    """Per set, what choosing needs, computed once: for each item its cases (or None) and, per
+    case, the options' points as fractions of the best and the minimum fraction per star."""
 
     def __init__(self, rulebook):
         self.rulebook = rulebook
-        self.cache: dict[int, object] = {}
+        self.cache: dict[int, tuple] = {}
 
     def sheet(self, set_no: int):
+        return self.plan(set_no)[0]
+
+    def plan(self, set_no: int) -> tuple:
         if set_no not in self.cache:
-            self.cache[set_no] = self.rulebook.sheet(set_no)
+            sheet = self.rulebook.sheet(set_no)
+            items = []
+            for item in sheet.items:
+                variants = []
+                for case in ([c.key for c in item.cases] if item.cases else [None]):
+                    options = item.options_for(case)
+                    top = max((o.points for o in options), default=Decimal(0)) or Decimal(1)
+                    fractions = [float(o.points / top) for o in options]
+                    floors = {}
+                    for star in (3, 4, 5):
+                        idx = item.minimum_index(star, case)
+                        if idx is not None:
+                            floors[star] = fractions[idx]
+                    variants.append((case, fractions, floors))
+                items.append((item.code, variants))
+            self.cache[set_no] = (sheet, items)
         return self.cache[set_no]
 
 
-def _choose(rng: random.Random, sheet, quality: float, target_star) -> tuple[dict, dict]:
-    """One member's complete choices for ``sheet`` near ``quality`` (fraction of the maximum),
-    never below the minimum option for ``target_star``."""
+def _choose(rng: random.Random, plan, quality: float, target_star) -> tuple[dict, dict]:
+    """One member's complete choices (one valid option per item, the case first for case
+    items) near ``quality`` (a fraction of the maximum), never below the minimum option for
+    ``target_star``."""
     choices: dict[str, int] = {}
     cases: dict[str, str] = {}
-    for item in sheet.items:
-        case = None
-        if item.cases:
-            case = item.cases[rng.randrange(len(item.cases))].key
-            cases[item.code] = case
-        options = item.options_for(case)
-        top = max((o.points for o in options), default=Decimal(0)) or Decimal(1)
-        want = quality + rng.uniform(-0.12, 0.12)
-        floor = None
-        if isinstance(target_star, int):
-            idx = item.minimum_index(target_star, case)
-            if idx is not None:
-                floor = options[idx].points
-        best, best_gap = 0, None
-        for i, option in enumerate(options):
-            if floor is not None and option.points < floor:
+    uniform = rng.uniform
+    for code, variants in plan:
+        case, fractions, floors = variants[rng.randrange(len(variants))] \
+            if len(variants) > 1 else variants[0]
+        if case is not None:
+            cases[code] = case
+        want = quality + uniform(-0.12, 0.12)
+        floor = floors.get(target_star, -1.0)
+        best, best_gap = 0, 9.0
+        for i, fraction in enumerate(fractions):
+            if fraction < floor:
                 continue
-            gap = abs(float(option.points / top) - want)
-            if best_gap is None or gap < best_gap:
+            gap = abs(fraction - want)
+            if gap < best_gap:
                 best, best_gap = i, gap
-        choices[item.code] = best
+        choices[code] = best
     return choices, cases
 
 
 def _plain(value):
-    from .evaluation.seal import _plain as plain
-
-    return plain(value)
+    """JSON-ready copy, as the seal writes it (evaluation/seal.py ``_plain``), faster."""
+    kind = type(value)
+    if kind is dict:
+        return {str(k): _plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_plain(v) for v in value]
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def generate(scale: str, seed: int = 13, *, today: date | None = None,
@@ -295,6 +324,9 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     serials: dict[tuple[str, int], int] = defaultdict(int)
     certificates_of: dict[int, dict] = {}
     sheet_total = 0
+    dialect = db.session.connection().dialect.name
+    entry_stamp: list = [None, None]
+    entries: list[tuple] = []  # score entries as plain tuples: 6 million rows at national scale
     stars = defaultdict(int)
 
     def round_for(pcode: str, decided_on: date) -> dict:
@@ -362,10 +394,10 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
                              recognised=False)
             outcome = rng.choices(OUTCOMES, [o[1] for o in OUTCOMES])[0]
             quality = rng.uniform(outcome[2], outcome[3])
-            sheet = sheets.sheet(product["set_no"])
+            sheet, plan = sheets.plan(product["set_no"])
             results, entries_of = [], []
             for member in members_of[council["id"]]:
-                choices, cases = _choose(rng, sheet, quality, outcome[0])
+                choices, cases = _choose(rng, plan, quality, outcome[0])
                 result = score_sheet(sheet, choices, cases=cases)
                 row = add("score_sheets", evaluation_id=evaluation["id"],
                           member_id=member["id"], rulebook_code=rulebook.code,
@@ -373,11 +405,12 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
                           knockouts=[], submitted_at=concluded_at - timedelta(days=2),
                           reopened_reason="", updated_at=concluded_at - timedelta(days=2),
                           version=3)
-                for code, option in choices.items():
-                    rows["score_entries"].append(dict(
-                        sheet_id=row["id"], item_code=code, option_index=option,
-                        case_key=cases.get(code), comment="",
-                        updated_at=concluded_at - timedelta(days=3)))
+                entry_at = entry_stamp[0] if entry_stamp[1] == concluded_at else None
+                if entry_at is None:
+                    entry_at = _stamp(concluded_at - timedelta(days=3), dialect)
+                    entry_stamp[:] = [entry_at, concluded_at]
+                entries.extend((row["id"], code, option, cases.get(code), "", entry_at)
+                               for code, option in choices.items())
                 sheet_total += 1
                 results.append(MemberResult(member_id=member["id"], result=result,
                                             is_chair=member["role"] == "chair"))
@@ -483,7 +516,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
              "product_code_counters", "rounds", "dossiers", "evaluations", "score_sheets",
              "score_entries", "sealed_results", "decisions", "decision_items", "certificates",
              "certificate_counters", "reevaluation_notices", "inspections"]
-    total = sum(len(rows[t]) for t in order)
+    total = sum(len(rows[t]) for t in order) + len(entries)
     # A certificate's superseded_by points at a newer one: insert the newest first, so no
     # certificate row is ever updated. A re-evaluation dossier points at the certificate it
     # follows, which is written after it (the cycle dossier -> evaluation -> certificate):
@@ -495,6 +528,10 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
         d.pop("previous_certificate_id", None)
     with progress_ctx("Ghi vào cơ sở dữ liệu", total) as bar:
         for table in order:
+            if table == "score_entries":
+                _copy_entries(entries, bar)
+                counts[table] = len(entries)
+                continue
             data = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows[table]]
             for start in range(0, len(data), CHUNK):
                 chunk = data[start:start + CHUNK]
@@ -522,6 +559,41 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
                        "counts": {k: v for k, v in counts.items() if k != "stars"}})
     db.session.flush()
     return Summary(counts)
+
+
+ENTRY_COLUMNS = ("sheet_id", "item_code", "option_index", "case_key", "comment", "updated_at")
+
+
+def _stamp(at: datetime, dialect: str):
+    """A score entry's time as the driver takes it: SQLAlchemy's SQLite storage (naive UTC
+    text), or the aware datetime for PostgreSQL."""
+    if dialect == "postgresql":
+        return at
+    return at.astimezone(timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _copy_entries(entries: list[tuple], bar) -> None:
+    """The score entries through the driver itself: ``COPY`` on PostgreSQL, a prepared
+    ``executemany`` on SQLite (the ORM's per-row bind processing would take minutes)."""
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    columns = ", ".join(ENTRY_COLUMNS)
+    if connection.dialect.name == "postgresql":
+        with raw.cursor() as cursor:
+            for start in range(0, len(entries), CHUNK * 20):
+                chunk = entries[start:start + CHUNK * 20]
+                with cursor.copy(f"COPY score_entries ({columns}) FROM STDIN") as copy:
+                    for row in chunk:
+                        copy.write_row(row)
+                bar.update(len(chunk))
+        return
+    cursor = raw.cursor()
+    sql = f"INSERT INTO score_entries ({columns}) VALUES (?, ?, ?, ?, ?, ?)"
+    for start in range(0, len(entries), CHUNK * 20):
+        chunk = entries[start:start + CHUNK * 20]
+        cursor.executemany(sql, chunk)
+        bar.update(len(chunk))
+    cursor.close()
 
 
 def _write_audit(decisions: list[dict], items: list[dict], certificates: list[dict]) -> int:
