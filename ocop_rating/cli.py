@@ -90,6 +90,7 @@ def daily_command(on):
 @click.option("--seed", type=int, default=13, show_default=True)
 def generate_command(scale, seed):
     """Write a deterministic, realistic dataset (bulk inserts) for measuring the system."""
+    import sys
     import time
 
     from .generate import GenerateError, generate
@@ -97,8 +98,7 @@ def generate_command(scale, seed):
     started = time.monotonic()
 
     def progress(label, total):
-        return click.progressbar(length=max(total, 1), label=label, file=click.get_text_stream(
-            "stderr"))
+        return click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
 
     try:
         summary = generate(scale, seed, progress=progress)

@@ -36,7 +36,7 @@ from .db import db
 
 SCALES = {
     # producers; the rest follows from them (2 products each, ~1.25 evaluations a product …)
-    "tiny": 60,
+    "tiny": 30,
     "small": 1000,
     "national": 10000,
 }
@@ -71,7 +71,7 @@ MEMBER_ROLES = ["chair", "vice_chair", "secretary"] + ["member"] * (MEMBERS_PER_
 # Target quality per outcome: (share, low, high) as a fraction of the sheet's maximum. The
 # star is whatever the rulebook computes from the choices; these only steer it.
 OUTCOMES = [("none", 0.22, 0.30, 0.45), (3, 0.545, 0.56, 0.66), (4, 0.225, 0.74, 0.86),
-            (5, 0.01, 0.93, 0.98)]
+            (5, 0.006, 0.93, 0.98)]
 
 
 @dataclass
