@@ -23,3 +23,11 @@
     });
   }
 })();
+
+// A form with data-confirm asks before it is sent (no inline handlers: CSP).
+document.addEventListener("submit", function (event) {
+  const form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+}, true);
