@@ -54,8 +54,13 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "ocop-noreply@localhost"
 
     # The address the public reaches the system at: QR codes on certificates and links in
-    # e-mails point here. Set OCOP_PUBLIC_BASE_URL in production.
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # e-mails point here. Empty: the address each request was served on (development, e.g.
+    # ``make run PORT=5101``). Set OCOP_PUBLIC_BASE_URL in production.
+    PUBLIC_BASE_URL = ""
+    # A live installation (OCOP_PRODUCTION=true): certificates are issued only once
+    # PUBLIC_BASE_URL is set (their QR codes must outlive whatever host served the request),
+    # and e-mail links never trust the request's Host header.
+    PRODUCTION = False
 
     # Passwords: at least this long, not in accounts/common_passwords.txt, not the username.
     PASSWORD_MIN_LENGTH = 10

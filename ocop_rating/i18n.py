@@ -97,6 +97,9 @@ def init_app(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["points"] = format_points
+    from .text import sentence_case
+
+    app.jinja_env.filters["sentence"] = sentence_case
     app.register_blueprint(bp)
 
     @app.context_processor

@@ -75,3 +75,13 @@ def _clusters(text: str):
         base, marks, tone = ch, "", 0
     if base is not None:
         yield base + marks, tone
+
+
+def sentence_case(text: str | None) -> str:
+    """The first letter capitalised, the rest untouched: legal notes written as sentence
+    fragments ("không tuân thủ …") read as labels without the legal text being edited."""
+    text = (text or "").strip()
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1:]
+    return text

@@ -19,6 +19,7 @@ from ..errors import NotAllowed, OcopError
 from ..legaltime import legal_date, legal_today
 from ..rulebook import get_rulebook
 from ..text import fold
+from ..urls import is_production, site_base_url
 from .models import (
     AuthorityLevel,
     Certificate,
@@ -215,6 +216,8 @@ def issue_decision(decision: Decision, *, actor, today: date | None = None) -> l
         raise CertificateError(_("Quyết định đã được ban hành."), code="issued")
     if not decision.items:
         raise CertificateError(_("Quyết định chưa có sản phẩm nào."), code="empty")
+    if decision.kind == DecisionKind.recognition:
+        require_public_address()
     decision.status = DecisionStatus.issued
     decision.issued_at = utcnow()
     audit.record(decision, "issued", actor=actor, new=DecisionStatus.issued)
@@ -445,8 +448,24 @@ def find_by_token(token: str) -> Certificate | None:
 
 
 def verify_url(certificate: Certificate) -> str:
-    base = (current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    return f"{base}/verify/{certificate.token}"
+    """The public page a certificate's QR code opens: on ``PUBLIC_BASE_URL`` when set, else on
+    the address this request was served on (not in production, where a forged Host header
+    must not reach a printed QR code); a bare path when neither is known (CLI)."""
+    config = current_app.config
+    base = site_base_url(trust_request=not is_production(config)
+                         or bool(config.get("TRUSTED_HOSTS"))) or "/"
+    return f"{base}verify/{certificate.token}"
+
+
+def require_public_address() -> None:
+    """A production installation issues no certificate before its public address is set."""
+    config = current_app.config
+    if is_production(config) and not config.get("PUBLIC_BASE_URL"):
+        raise CertificateError(_(
+            "Chưa cấu hình địa chỉ công khai của hệ thống (OCOP_PUBLIC_BASE_URL): mã QR trên "
+            "giấy chứng nhận sẽ không dẫn tới trang kiểm tra. Không cấp giấy chứng nhận nào; "
+            "hãy báo quản trị hệ thống cấu hình địa chỉ rồi ban hành lại."),
+            code="no_public_url")
 
 
 @dataclass

@@ -21,6 +21,7 @@ from ..errors import OcopError
 from ..exports import content_disposition
 from ..forms import ConfirmForm
 from ..legaltime import legal_today
+from ..rulebook import get_rulebook
 from . import bp, services
 from .models import ScoreSheet
 
@@ -192,6 +193,13 @@ def my_work():
     return render_template("evaluation/my_work.html", rows=rows)
 
 
+def unmet_minimums(result, definition) -> list[dict]:
+    """The criteria below a star minimum for the scoring screen, each listed once:
+    ``[{"code", "label", "stars": [3, 4], "answered"}]`` (see SheetResult.unmet_minimums)."""
+    return [{"code": u.code, "label": definition.item(u.code).label, "stars": list(u.stars),
+             "answered": u.answered} for u in result.unmet_minimums()]
+
+
 def _sheet_payload(sheet: ScoreSheet) -> dict:
     result = services.sheet_result(sheet)
     definition = services.sheet_definition(sheet.evaluation)
@@ -208,6 +216,9 @@ def _sheet_payload(sheet: ScoreSheet) -> dict:
                   for p in result.parts],
         "total": str(result.total), "star": result.star, "missing": list(result.missing),
         "holding_back": holding,
+        # The same minimums, each criterion once, with the stars it holds back.
+        "unmet": unmet_minimums(result, definition),
+        "recognised": result.projects_recognition,
         # Legal stops the choices meet: the sheet projects "không được công nhận".
         "stops": [{"code": code, "label": next((k.text for k in definition.knockouts
                                                  if k.code == code), code)}
@@ -241,7 +252,8 @@ def score(evaluation_id: int):
         definition=definition, entries=sheet.entries_by_code(),
         claims=dossier.claims_by_code(), evidence=dossier.evidence_by_code(),
         payload=_sheet_payload(sheet), editable=services.is_editable(sheet), rescore=rescore,
-        stop_texts={k.code: k.text for k in definition.knockouts})
+        stop_texts={k.code: k.text for k in definition.knockouts},
+        knockout_rules={k.code: k for k in get_rulebook(definition.rulebook_code).knockouts})
 
 
 @bp.post("/evaluations/<int:evaluation_id>/score/open")

@@ -9,8 +9,9 @@ recorded, never raised into the request that caused the notification.
 ``deliver_pending`` (``flask ocop deliver-notifications``, run from cron) retries what failed.
 
 Links in e-mails are absolute only when the site's address is known from configuration
-(``PUBLIC_BASE_URL``, or ``SERVER_NAME``, or the request's host when ``TRUSTED_HOSTS`` is
-set): a forged Host header must never put a foreign link in a message to someone else.
+(``PUBLIC_BASE_URL``, or ``SERVER_NAME``) or from the request that caused the e-mail — in
+production only when ``TRUSTED_HOSTS`` is set: a forged Host header must never put a foreign
+link in a message to someone else. A cron job without configuration sends no link.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import re
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import event, or_, select, update
@@ -28,7 +29,7 @@ from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotAllowed
 from ..mail import MailError, send_email
-from ..urls import safe_next
+from ..urls import is_production, safe_next, site_base_url
 from .models import Notification
 
 MAX_EMAIL_ATTEMPTS = 5
@@ -110,13 +111,8 @@ def mark_all_read(user: User, *, actor: User) -> int:
 
 def _site_url() -> str | None:
     config = current_app.config
-    if config.get("PUBLIC_BASE_URL"):
-        return config["PUBLIC_BASE_URL"].rstrip("/") + "/"
-    if config.get("SERVER_NAME"):
-        return f"{config.get('PREFERRED_URL_SCHEME', 'http')}://{config['SERVER_NAME']}/"
-    if config.get("TRUSTED_HOSTS") and has_request_context():
-        return request.host_url
-    return None
+    return site_base_url(trust_request=not is_production(config)
+                         or bool(config.get("TRUSTED_HOSTS")))
 
 
 def render_email(notification: Notification, user: User) -> tuple[str, str, str]:

@@ -127,6 +127,16 @@ class Holdback:
 
 
 @dataclass(frozen=True)
+class UnmetMinimum:
+    """One criterion below a star minimum, listed once however many stars it holds back:
+    ``stars`` are those stars, lowest first; ``answered`` False while it is not scored."""
+
+    code: str
+    stars: tuple[int, ...]
+    answered: bool
+
+
+@dataclass(frozen=True)
 class StarMinimums:
     """The minimums of one star (3, 4 or 5) taken alone (not cumulative)."""
 
@@ -216,6 +226,20 @@ class SheetResult:
     def holding_back(self, star: int) -> tuple[Holdback, ...]:
         """Every minimum that keeps the sheet below ``star``, cumulative (stars 3..star)."""
         return tuple(h for m in self.minimums if m.star <= star for h in m.holding_back)
+
+    def unmet_minimums(self) -> tuple[UnmetMinimum, ...]:
+        """Every criterion holding the sheet below some star minimum, each once (the lists of
+        :meth:`holding_back` are cumulative, so one criterion shows in several): in the order
+        of the lowest star it blocks, then the sheet's order."""
+        stars: dict[str, list[int]] = {}
+        answered: dict[str, bool] = {}
+        for m in sorted(self.minimums, key=lambda m: m.star):
+            for h in m.holding_back:
+                if m.star not in stars.setdefault(h.code, []):
+                    stars[h.code].append(m.star)
+                answered[h.code] = answered.get(h.code, False) or h.answered
+        return tuple(UnmetMinimum(code=code, stars=tuple(s), answered=answered[code])
+                     for code, s in stars.items())
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (Decimals kept) for JSON storage: see :func:`to_json`."""

@@ -184,6 +184,7 @@
   setInterval(() => { if (Object.keys(pending()).length) flush(); }, 10000);
   const submit = document.getElementById("submit-sheet");
   if (submit) submit.form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) return;  // the confirmation was declined
     if (Object.keys(pending()).length) {
       event.preventDefault();
       flush();

@@ -140,7 +140,8 @@ def test_three_members_score_on_tablets_and_the_chair_concludes(new_page, db, sc
     expect(chair.locator("#total")).to_have_text("8,0")
     expect(chair.locator('#projection [data-part="A"]')).to_have_text("2,0")
     expect(chair.locator('#projection [data-part="B"]')).to_have_text("6,0")
-    expect(chair.locator("#projected-star")).to_have_text("★☆☆☆☆")
+    expect(chair.locator("#projected-star")).to_have_text("★☆☆☆☆ 1 sao — không được công nhận")
+    expect(chair.locator("#summary-star")).to_have_text("★☆☆☆☆ 1 sao — không được công nhận")
     expect(chair.locator("#missing-count")).to_have_text("28")
     assert loads == []  # saved without reloading
 
