@@ -12,6 +12,8 @@ class Defaults:
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # API v1: requests per token (or per address without one), Flask-Limiter syntax.
+    API_RATE_LIMIT = "600 per minute"
 
     # None means: read instance/secret_key, creating it on first run (never committed).
     SECRET_KEY = None
