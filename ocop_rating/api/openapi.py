@@ -2,7 +2,7 @@
 tests check it is valid and that the answers match its schemas)."""
 from __future__ import annotations
 
-from ..public.query import MAX_PAGE, MAX_PER_PAGE, STATUSES
+from ..public.query import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, MAX_SET, STATUSES
 
 _DATE = {"type": "string", "format": "date"}
 _NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
@@ -222,7 +222,8 @@ SPEC = {
                            "Province code."),
                     _param("commune", {"type": "string", "pattern": "^[0-9]{5}$"},
                            "Commune code."),
-                    _param("set", {"type": "integer", "minimum": 1}, "Product set number."),
+                    _param("set", {"type": "integer", "minimum": 1, "maximum": MAX_SET},
+                           "Product set number."),
                     _param("star", {"type": "integer", "enum": [3, 4, 5]}, "Star rating."),
                     _param("status", {"type": "string", "enum": list(STATUSES)},
                            "Live status; `in_force` means valid, expiring or extended."),
