@@ -14,6 +14,8 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 5000
     # A request that still found the database busy answers 503 with this Retry-After.
     BUSY_RETRY_AFTER_S = 2
+    # API v1: requests per token (or per address without one), Flask-Limiter syntax.
+    API_RATE_LIMIT = "600 per minute"
 
     # None means: read instance/secret_key, creating it on first run (never committed).
     SECRET_KEY = None

@@ -58,6 +58,7 @@ BUSY_WORDS = ("locked", "database is busy", "deadlock", "could not obtain lock",
               "could not serialize access", "lock timeout")
 
 _TITLES = {
+    401: lambda: _("Chưa xác thực"),
     400: lambda: _("Yêu cầu không hợp lệ"),
     403: lambda: _("Không có quyền truy cập"),
     404: lambda: _("Không tìm thấy trang"),
@@ -70,6 +71,7 @@ _TITLES = {
 }
 
 _MESSAGES = {
+    401: lambda: _("Thiếu khóa truy cập, hoặc khóa không hợp lệ, đã hết hạn hay đã bị thu hồi."),
     400: lambda: _("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại và thử lại."),
     403: lambda: _("Bạn không có quyền xem hoặc thực hiện thao tác này."),
     404: lambda: _("Trang hoặc bản ghi bạn tìm không tồn tại."),
@@ -82,13 +84,23 @@ _MESSAGES = {
 }
 
 
-def _render(status: int, message: str | None = None):
+# Stable machine-readable codes of the HTTP errors (API answers carry one).
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media",
+          422: "unprocessable", 429: "rate_limited", 500: "server_error", 503: "busy"}
+
+
+def _render(status: int, message: str | None = None, *, code: str | None = None,
+            headers: dict | None = None):
     title = _TITLES.get(status, _TITLES[400])()
     message = message or _MESSAGES.get(status, _MESSAGES[400])()
     if _wants_json():
-        return jsonify(error={"status": status, "title": title, "message": message}), status
+        body = {"status": status, "code": code or _CODES.get(status, "error"), "title": title,
+                "message": message}
+        return jsonify(error=body), status, headers or {}
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
-    return render_template(template, status=status, title=title, message=message), status
+    return (render_template(template, status=status, title=title, message=message), status,
+            headers or {})
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -99,7 +111,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OcopError)
     def domain_error(e: OcopError):
-        return _render(e.status, e.message)
+        return _render(e.status, e.message, code=e.code)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(sqlite3.OperationalError)
@@ -122,7 +134,14 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        return _render(e.code or 500)
+        headers = {}
+        allow = e.get_headers() if e.code == 405 else ()
+        for name, value in allow:
+            if name.lower() == "allow":
+                headers["Allow"] = value
+        if e.code == 429 and getattr(e, "retry_after", None):
+            headers["Retry-After"] = str(e.retry_after)
+        return _render(e.code or 500, headers=headers)
 
     @app.errorhandler(Exception)
     def unhandled(e: Exception):

@@ -1,5 +1,6 @@
 """Imports every model so that SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 from .accounts.models import RecoveryCode, User  # noqa: F401
+from .api.tokens import ApiToken  # noqa: F401
 from .audit import AuditEvent  # noqa: F401
 from .certificates.models import Certificate, CertificateCounter, Decision, DecisionItem  # noqa: F401
 from .councils.models import (  # noqa: F401

@@ -1,7 +1,7 @@
 """producer identity change requests (issue 12 §6)
 
 Revision ID: 0018_producer_changes
-Revises: 0010_login_security
+Revises: 0013_tokens_imports
 Create Date: 2026-12-02 18:45:00
 
 Once a producer is approved, its own changes to identity facts (registration number, kind,
@@ -15,7 +15,7 @@ import ocop_rating.db
 
 # revision identifiers, used by Alembic.
 revision = '0018_producer_changes'
-down_revision = '0010_login_security'
+down_revision = '0013_tokens_imports'
 branch_labels = None
 depends_on = None
 

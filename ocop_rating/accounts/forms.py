@@ -1,7 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    widgets,
+)
 
-from ..forms import Form, chosen, email, equal_to, length, optional, regexp, required
+from ..forms import Form, chosen, date_field, email, equal_to, length, optional, regexp, required
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class LoginForm(Form):
@@ -69,3 +82,11 @@ class DisableTwoFactorForm(Form):
                        validators=[required(), length(max=32)],
                        render_kw={"autocomplete": "one-time-code"})
     submit = SubmitField(_l("Tắt xác thực hai bước"))
+class TokenForm(Form):
+    """A personal access token for the API (api/tokens.py)."""
+
+    name = StringField(_l("Tên khóa (để nhận ra nơi dùng)"),
+                       validators=[required(), length(max=120)])
+    expires_on = date_field(_l("Hết hạn ngày (tối đa một năm)"), required())
+    scopes = MultiCheckboxField(_l("Phạm vi quyền"), validators=[required()])
+    submit = SubmitField(_l("Tạo khóa truy cập"))

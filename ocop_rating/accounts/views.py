@@ -333,3 +333,54 @@ def clear_throttle(user_id: int):
     db.session.commit()
     flash(_("Đã xóa giới hạn đăng nhập sai của tài khoản %(u)s.", u=target.username), "success")
     return redirect(url_for("accounts.users"))
+# -- personal access tokens for the API (issue 15) -------------------------------------------
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """The person's own API tokens: create one (its secret is shown once), list, revoke."""
+    from datetime import timedelta
+
+    from ..api import tokens as api_tokens
+    from ..legaltime import legal_today
+    from .forms import TokenForm
+
+    today = legal_today()
+    form = TokenForm()
+    form.scopes.choices = [(s, str(api_tokens.SCOPES[s]))
+                           for s in api_tokens.scopes_for(current_user.role)]
+    if request.method == "GET":
+        form.expires_on.data = today + timedelta(days=90)
+        form.scopes.data = ["read"]
+    secret = None
+    if form.validate_on_submit():
+        try:
+            _token, secret = api_tokens.create_token(
+                current_user, name=form.name.data, scopes=form.scopes.data,
+                expires_on=form.expires_on.data, today=today)
+        except OcopError as e:
+            db.session.rollback()
+            form.expires_on.errors.append(str(e.message))
+        else:
+            db.session.commit()
+    status = 422 if form.errors else (201 if secret else 200)
+    return render_template("accounts/tokens.html", form=form, secret=secret, today=today,
+                           tokens=api_tokens.tokens_of(current_user),
+                           scope_labels=api_tokens.SCOPES), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    from ..api.tokens import ApiToken, revoke_token as revoke
+
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    revoke(token, actor=current_user)
+    db.session.commit()
+    flash(_("Đã thu hồi khóa %(p)s.", p=token.prefix), "success")
+    return redirect(url_for("accounts.tokens"))

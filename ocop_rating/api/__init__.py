@@ -1,7 +1,27 @@
-"""The public JSON API (anonymous, read-only): the certificate registry for shops, apps and
-other systems. Described by a hand-written OpenAPI 3.1 document at /api/v1/openapi.json."""
-from flask import Blueprint
+"""The JSON API v1: the public registry (anonymous, read-only) and, for holders of a personal
+access token (api/tokens.py), the records of their role and jurisdiction. Described by a
+hand-written OpenAPI 3.1 document at /api/v1/openapi.json (a test keeps it in step with the
+routes)."""
+from flask import Blueprint, current_app
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import views  # noqa: F401
+
+def _rate_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "600 per minute")
+
+
+@bp.before_request
+def _authenticate():
+    from .auth import authenticate
+
+    authenticate()
+
+
+from . import v1, views  # noqa: E402,F401
+from ..extensions import csrf, limiter  # noqa: E402
+
+# Bearer requests carry no cookie rights: auth.authenticate() runs the CSRF check itself for
+# the unsafe requests without a token.
+csrf.exempt(bp)
+limiter.limit(_rate_limit)(bp)

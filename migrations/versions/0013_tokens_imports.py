@@ -1,0 +1,45 @@
+"""personal access tokens for the API (issue 15)
+
+Revision ID: 0013_tokens_imports
+Revises: 0010_login_security
+Create Date: 2026-12-02 19:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import ocop_rating.db
+
+
+# revision identifiers, used by Alembic.
+revision = '0013_tokens_imports'
+down_revision = '0010_login_security'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('scopes', sa.String(length=255), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=False),
+    sa.Column('created_at', ocop_rating.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', ocop_rating.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', ocop_rating.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
+    op.drop_table('api_tokens')
