@@ -109,9 +109,10 @@ def _run_appenders(database_url, tmp_path, *, serialize: bool, workers=4, count=
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(workers)
     results = ctx.Queue()
+    race = tmp_path / "race"
     procs = [ctx.Process(target=append_events,
                          args=(database_url, str(tmp_path / f"w{i}"), barrier, results, i,
-                               count, serialize))
+                               count, serialize, str(race), workers))
              for i in range(workers)]
     for p in procs:
         p.start()
@@ -119,6 +120,8 @@ def _run_appenders(database_url, tmp_path, *, serialize: bool, workers=4, count=
     for p in procs:
         p.join(timeout=60)
         assert p.exitcode == 0
+    # Every worker reached the head of the chain before any went on: the race happened.
+    assert len(list(race.iterdir())) == workers
     return outcome
 
 

@@ -13,13 +13,22 @@ class Thing:
 
 
 def append_events(database_url: str, instance_path: str, barrier, results, worker: int,
-                  count: int, serialize: bool) -> None:
+                  count: int, serialize: bool, race_folder: str | None = None,
+                  parties: int = 0) -> None:
+    """Append ``count`` audit rows. With ``race_folder``, the first append of every worker
+    waits at the head of the chain (tests/races/barrier.py) until all ``parties`` are there,
+    so they all reach the read-and-lock of the head together."""
+    from pathlib import Path
+
     from ocop_rating import audit
     from ocop_rating.audit import chain
     from ocop_rating.db import db
     from tests.conftest import make_test_app
+    from tests.races.barrier import hold_first_call
 
     chain._serialize = serialize
+    if race_folder is not None:
+        hold_first_call("ocop_rating.audit.chain:_lock_head", Path(race_folder), parties)
     app = make_test_app(database_url, instance_path)
     errors = 0
     with app.app_context():
