@@ -124,11 +124,9 @@ def register_error_handlers(app: Flask) -> None:
         text = str(getattr(e, "orig", None) or e).lower()
         if any(word in text for word in BUSY_WORDS):
             # Another request held the database a moment too long: nothing was written.
-            response, status = _render(503, _("Hệ thống đang bận, thay đổi của bạn chưa được "
-                                              "lưu. Vui lòng thử lại."))
-            response = app.make_response((response, status))
-            response.headers["Retry-After"] = str(app.config.get("BUSY_RETRY_AFTER_S", 2))
-            return response
+            return _render(503, _("Hệ thống đang bận, thay đổi của bạn chưa được lưu. "
+                                  "Vui lòng thử lại."),
+                           headers={"Retry-After": str(app.config.get("BUSY_RETRY_AFTER_S", 2))})
         app.logger.exception("Database error on %s %s", request.method, request.path)
         return _render(500)
 

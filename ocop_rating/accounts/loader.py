@@ -1,5 +1,6 @@
 """Flask-Login wiring: sessions carry the account's session version."""
 from flask import Flask, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
@@ -44,7 +45,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
                    "i18n.set_language"}
         if (current_user.is_authenticated and current_user.must_change_password
                 and request.endpoint not in allowed):
-            flash(_l("Vui lòng đổi mật khẩu tạm thời trước khi tiếp tục."), "warning")
+            flash(_("Vui lòng đổi mật khẩu tạm thời trước khi tiếp tục."), "warning")
             return redirect(url_for("accounts.change_password"))
 
     @app.before_request
@@ -59,7 +60,7 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
         from .two_factor import is_required
 
         if is_required(current_user):
-            flash(_l("Vai trò của bạn bắt buộc xác thực hai bước. Vui lòng bật trước khi "
+            flash(_("Vai trò của bạn bắt buộc xác thực hai bước. Vui lòng bật trước khi "
                      "tiếp tục."), "warning")
             return redirect(url_for("accounts.two_factor_setup"))
         return None

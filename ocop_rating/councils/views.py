@@ -377,12 +377,15 @@ def conclude_round(round_id: int):
 
 # -- one dossier in a round ----------------------------------------------------------------
 
+# The evaluation page belongs to the evaluation feature above this one: it hands its renderer
+# down when it registers (evaluation/__init__.py), so councils never imports it.
+evaluation_page_renderer = None
+
+
 def _evaluation_page(evaluation_: Evaluation, **forms):
     """A refused form on the evaluation page comes back on that page with what was typed
-    (nothing is lost); the page itself belongs to the evaluation feature above this one."""
-    from ..evaluation.views import render_show
-
-    return render_show(evaluation_, status=422, **forms)
+    (nothing is lost)."""
+    return evaluation_page_renderer(evaluation_, status=422, **forms)
 
 
 @bp.post("/evaluations/<int:evaluation_id>/review")

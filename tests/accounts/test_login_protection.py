@@ -238,7 +238,7 @@ def signup_data(**overrides):
         "province_code": "22", "commune_code": VAN_DON, "address": "Thôn 1",
         "phone": "0912 345 678", "email": "thu@example.vn", "representative_name": "Lý Thị Mai",
         "representative_position": "Giám đốc", "representative_gender": "female",
-        "representative_ethnicity": "09", "full_name": "Lý Thị Mai", "username": "htx.thunghiem",
+        "representative_ethnicity": "09", "representative_disabled": "no", "full_name": "Lý Thị Mai", "username": "htx.thunghiem",
         "password": "mat-khau-dai-1", "confirm": "mat-khau-dai-1"}
     data.update(overrides)
     return data

@@ -149,7 +149,7 @@ def test_a_producer_signs_up_files_a_dossier_and_it_reaches_the_province(page, n
     total, star = page.locator("#total"), page.locator("#projected-star")
     part_b = page.locator('#projection [data-part="B"]')  # marketing: sections 4 and 5
     expect(total).to_have_text("1,0")  # 3.2, from the representative: a woman (and Tày)
-    expect(star).to_have_text("★☆☆☆☆")
+    expect(star).to_have_text("★☆☆☆☆ 1 sao — không được công nhận")
     expect(item(page, "3.2").get_by_role("radio").nth(1)).to_be_checked()
     expect(item(page, "3.2").get_by_role("radio").nth(1)).to_be_disabled()
     loads = []
@@ -160,14 +160,14 @@ def test_a_producer_signs_up_files_a_dossier_and_it_reaches_the_province(page, n
         tick(page, code, option)
     expect(total).to_have_text("24,0")
     expect(part_b).to_have_text("20,0")
-    expect(star).to_have_text("★☆☆☆☆")
+    expect(star).to_have_text("★☆☆☆☆ 1 sao — không được công nhận")
     tick(page, "9", 2)  # 5 more: 29 points
     tick(page, "10", 1)  # 3 more: 32 points, into the 2-star band
     expect(total).to_have_text("32,0")
-    expect(star).to_have_text("★★☆☆☆")
+    expect(star).to_have_text("★★☆☆☆ 2 sao — không được công nhận")
     tick(page, "10", 0)  # changed mind: 1 point, back to 30
     expect(total).to_have_text("30,0")
-    expect(star).to_have_text("★★☆☆☆")
+    expect(star).to_have_text("★★☆☆☆ 2 sao — không được công nhận")
     assert loads == []  # all without reloading the page
     committed(db)
     dossier = db.session.scalar(db.select(Dossier).filter_by(producer_id=producer.id))

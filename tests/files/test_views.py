@@ -101,7 +101,8 @@ def test_upload_then_download_as_attachment_with_safe_headers(browser, upload_ap
     assert f"filename*=UTF-8''{quote(name)}" in disposition
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     assert download.headers["Content-Security-Policy"] == "sandbox"
-    assert "private" in download.headers["Cache-Control"]
+    # A private file is never kept by a shared or browser cache.
+    assert "no-store" in download.headers["Cache-Control"]
     again = client.get(response.location, headers={"If-None-Match": download.headers["ETag"]})
     assert again.status_code == 304
 
@@ -122,7 +123,8 @@ def test_a_pdf_named_jpg_is_served_as_a_pdf(browser):
     client, _ = browser
     download = client.get(post_file(client, pdf_bytes(), "scan.jpg").location)
     assert download.mimetype == "application/pdf"
-    assert download.headers["Content-Disposition"] == "attachment; filename=scan.jpg.pdf"
+    assert download.headers["Content-Disposition"] == \
+        "attachment; filename=\"scan.jpg.pdf\"; filename*=UTF-8''scan.jpg.pdf"
 
 
 def test_rejected_upload_shows_the_error_beside_the_field(browser, db):
