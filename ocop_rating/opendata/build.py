@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from ..certificates.models import Certificate
 from ..certificates.services import instrument_label, verify_url
 from ..db import db
+from ..exports import safe_cell
 from ..legaltime import legal_today
 
 CSV_NAME = "ocop-registry.csv"
@@ -128,15 +129,6 @@ def registry_rows(today: date) -> Iterator[dict]:
         }
 
 
-def csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ (or tab, CR) would make it a
-    formula, so it gets a leading apostrophe (the JSON and SQLite files keep the value)."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -161,7 +153,7 @@ def build(today: date | None = None) -> Published:
             writer = csv.writer(handle)
             writer.writerow(COLUMN_NAMES)
             for row in rows:
-                writer.writerow([csv_cell(row[name]) for name in COLUMN_NAMES])
+                writer.writerow([safe_cell(row[name]) for name in COLUMN_NAMES])
 
         with (work / JSON_NAME).open("w", encoding="utf-8") as handle:
             json.dump({"as_of": today.isoformat(), "generated_at": generated_at,

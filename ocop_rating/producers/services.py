@@ -123,9 +123,7 @@ def _notify_commune_of_signup(producer: Producer) -> None:
     approve (in the notification list and by e-mail, after the commit)."""
     from ..notifications.services import notify
 
-    officers = db.session.scalars(db.select(User).filter_by(
-        role=Role.commune, commune_code=producer.commune_code, is_active_account=True))
-    notify(list(officers), kind="producer_signed_up",
+    notify(commune_officers(producer.commune_code), kind="producer_signed_up",
            subject=_("Đăng ký chủ thể OCOP mới chờ phê duyệt: %(name)s", name=producer.name),
            body=_("%(name)s (%(kind)s) đã đăng ký tài khoản chủ thể OCOP tại xã. "
                   "Vui lòng kiểm tra thông tin và phê duyệt hoặc từ chối.",
@@ -273,10 +271,15 @@ def request_change(producer: Producer, identity: dict, *, actor) -> ProducerChan
     return request
 
 
+def commune_officers(commune_code: str) -> list[User]:
+    """The active commune officers of a commune."""
+    return list(db.session.scalars(db.select(User).filter_by(
+        role=Role.commune, commune_code=commune_code, is_active_account=True)))
+
+
 def officers_of(producer: Producer) -> list[User]:
     """The commune officers of the producer's commune (the province's office if none)."""
-    users = list(db.session.scalars(db.select(User).filter_by(
-        role=Role.commune, commune_code=producer.commune_code, is_active_account=True)))
+    users = commune_officers(producer.commune_code)
     if not users:
         users = list(db.session.scalars(db.select(User).filter_by(
             role=Role.province, province_code=producer.province_code, is_active_account=True)))
