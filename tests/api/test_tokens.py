@@ -115,7 +115,8 @@ def test_every_use_is_audited_and_dated(client, db):
     assert client.get("/api/v1/rounds?per_page=5", headers=bearer(secret)).status_code == 200
     committed(db)
     used = db.session.scalars(db.select(AuditEvent).filter_by(
-        object_type="api_tokens", object_id=str(token.id), action="used")).all()
+        object_type="api_tokens", object_id=str(token.id), action="used")
+        .order_by(AuditEvent.id)).all()
     assert len(used) == 4  # one row per request, no more
     assert all(e.actor_id == office.id for e in used)
     assert used[-1].data["path"] == "/api/v1/rounds"
