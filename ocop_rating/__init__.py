@@ -111,6 +111,9 @@ def register_blueprints(app: Flask) -> None:
     from . import opendata
 
     app.register_blueprint(opendata.bp)
+    from . import oversight
+
+    app.register_blueprint(oversight.bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -139,6 +139,9 @@ def _attach_feature_commands() -> None:
     from .opendata.cli import export_open_data_command
 
     ocop.add_command(export_open_data_command)
+    from .oversight.cli import oversight_cli
+
+    ocop.add_command(oversight_cli, "oversight")
     ocop.add_command(restore_command)
 
 

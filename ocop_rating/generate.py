@@ -187,10 +187,24 @@ def _plain(value):
     return value
 
 
+@dataclass(frozen=True)
+class Plant:
+    """A bias planted in a generated dataset, to check that the oversight statistics find it
+    (and nothing else): one member, and every member of one province's council, score
+    ``shift`` (a fraction of each item's maximum) above what the product deserves."""
+
+    member_username: str | None = None
+    province_code: str | None = None
+    shift: float = 0.1
+
+
 def generate(scale: str, seed: int = 13, *, today: date | None = None,
-             progress=None) -> Summary:
+             progress=None, producers: int | None = None,
+             provinces_only: list[str] | None = None, plant: Plant | None = None) -> Summary:
     """Write the dataset for ``scale``; ``progress(label, total)`` returns a context manager
-    with ``update(n)`` (click.progressbar), or None for silence. Refuses to run twice."""
+    with ``update(n)`` (click.progressbar), or None for silence. Refuses to run twice.
+    ``producers`` overrides the scale's number of producers, ``provinces_only`` limits the
+    producers to those provinces, and ``plant`` plants a scoring bias (:class:`Plant`)."""
     from .accounts.models import User
     from .audit import record as audit_record
     from .certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
@@ -200,9 +214,10 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     from .evaluation.models import ScoreEntry, ScoreSheet, SealedResult
     from .evaluation.seal import SNAPSHOT_VERSION, content_hash
     from .geo.models import Commune, Province
-    from .legaltime import legal_today
+    from .legaltime import legal_date, legal_today
     from .producers.models import Producer
     from .products.models import Product, ProductCodeCounter
+    from .oversight.models import OversightEvaluation, OversightSheet
     from .reevaluation.models import Inspection, ReevaluationNotice
     from .rulebook import CouncilRules, MemberResult, aggregate, latest_rulebook, score_sheet
     from .rulebook import to_json
@@ -215,6 +230,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
         raise GenerateError("a generated dataset is already in this database")
     provinces = db.session.execute(select(Province.code, Province.name)
                                    .order_by(Province.code)).all()
+    plant = plant or Plant(shift=0.0)
     if not provinces:
         raise GenerateError("no administrative units: run `flask ocop import-units` first")
     communes_of: dict[str, list] = defaultdict(list)
@@ -239,7 +255,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     T = {m.__tablename__: m.__table__ for m in (
         User, Council, CouncilMember, Round, Producer, Product, ProductCodeCounter, Dossier,
         Evaluation, ScoreSheet, ScoreEntry, SealedResult, Decision, DecisionItem, Certificate,
-        CertificateCounter, ReevaluationNotice, Inspection)}
+        CertificateCounter, ReevaluationNotice, Inspection, OversightEvaluation, OversightSheet)}
 
     def add(table: str, **values) -> dict:
         if "id" not in values and "id" in T[table].c:
@@ -274,11 +290,13 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
                          role=role, agency="Sở Nông nghiệp và Môi trường",
                          related_producer_ids=[], relationship_note="", is_active=True)
             member["_name"] = user["full_name"]
+            member["_username"] = user["username"]
             members_of[council["id"]].append(member)
 
     # -- producers and products ----------------------------------------------------------------
-    n_producers = SCALES[scale]
-    weights = [rng.uniform(0.5, 1.5) for _ in provinces]
+    n_producers = producers or SCALES[scale]
+    weights = [rng.uniform(0.5, 1.5) if provinces_only is None or code in provinces_only
+               else 0.0 for code, _name in provinces]
     kinds = list(PRODUCER_PREFIX)
     products: list[dict] = []
     product_serial: dict[str, int] = defaultdict(int)
@@ -396,8 +414,11 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
             quality = rng.uniform(outcome[2], outcome[3])
             sheet, plan = sheets.plan(product["set_no"])
             results, entries_of = [], []
+            if plant.province_code == pcode:
+                quality = min(quality + plant.shift, 0.99)
             for member in members_of[council["id"]]:
-                choices, cases = _choose(rng, plan, quality, outcome[0])
+                lean = plant.shift if member["_username"] == plant.member_username else 0.0
+                choices, cases = _choose(rng, plan, min(quality + lean, 0.99), outcome[0])
                 result = score_sheet(sheet, choices, cases=cases)
                 row = add("score_sheets", evaluation_id=evaluation["id"],
                           member_id=member["id"], rulebook_code=rulebook.code,
@@ -441,12 +462,24 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
                 "decisions": {"confirmed": [], "dismissed": [], "reasons": {}},
                 "rescores": [], "lab_tests": [], "proposal": "", "concluded_at": concluded_at,
             })
-            add("sealed_results", evaluation_id=evaluation["id"],
+            totals = [r.total for _m, _row, r in entries_of]
+            sealed = add("sealed_results", evaluation_id=evaluation["id"],
                 rulebook_code=council_result.rulebook_code, set_no=council_result.set_number,
                 rules=snapshot["rules"], snapshot=snapshot,
                 content_hash=content_hash(snapshot), mean_total=council_result.mean_total,
                 star=council_result.star, recognised=bool(council_result.recognised),
                 sealed_at=concluded_at, sealed_by_id=None)
+            add("oversight_evaluations", evaluation_id=evaluation["id"], sealed_id=sealed["id"],
+                round_id=round_["id"], council_id=council["id"], province_code=pcode,
+                level="province", set_no=product["set_no"],
+                year=legal_date(concluded_at).year, concluded_on=legal_date(concluded_at),
+                n_sheets=len(totals), mean_total=council_result.mean_total,
+                spread=max(totals) - min(totals), star=council_result.star,
+                recognised=bool(council_result.recognised), self_total=None,
+                escalated_from_id=None)
+            for member, _row, r in entries_of:
+                add("oversight_sheets", evaluation_id=evaluation["id"], member_id=member["id"],
+                    total=r.total)
             if not council_result.recognised:
                 continue
             star = council_result.star
@@ -514,7 +547,8 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     # -- write -----------------------------------------------------------------------------
     order = ["users", "councils", "council_members", "producers", "products",
              "product_code_counters", "rounds", "dossiers", "evaluations", "score_sheets",
-             "score_entries", "sealed_results", "decisions", "decision_items", "certificates",
+             "score_entries", "sealed_results", "oversight_evaluations", "oversight_sheets",
+             "decisions", "decision_items", "certificates",
              "certificate_counters", "reevaluation_notices", "inspections"]
     total = sum(len(rows[t]) for t in order) + len(entries)
     # A certificate's superseded_by points at a newer one: insert the newest first, so no

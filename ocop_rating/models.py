@@ -19,5 +19,6 @@ from .files.models import StoredFile  # noqa: F401
 from .geo.models import Commune, Province  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .producers.models import Producer  # noqa: F401
+from .oversight.models import CentralReview, OversightEvaluation, OversightSheet  # noqa: F401
 from .products.models import Product, ProductCodeCounter, ProductPhoto  # noqa: F401
 from .reevaluation.models import Inspection, PlanEntry, ReevaluationNotice, ReevaluationPlan  # noqa: F401

@@ -20,6 +20,7 @@ from . import AuditEvent, province_of
 # What each action code means, for people (codes stay in the database).
 ACTION_LABELS = {
     "created": _l("Tạo mới"), "updated": _l("Cập nhật"), "status": _l("Chuyển trạng thái"),
+    "review_selected": _l("Bộ chọn thẩm định"), "review_completed": _l("Kết luận thẩm định"),
     "issued": _l("Ban hành / cấp"), "recorded": _l("Ghi nhận (giấy tờ cũ)"),
     "revoked": _l("Bị thu hồi"), "superseded": _l("Được thay thế"),
     "extended": _l("Gia hạn theo quy định chuyển tiếp"),
