@@ -80,12 +80,14 @@ def inbox_for(user) -> list[Section]:
                      _blocked(province_code=province, central=False),
                      _decisions_to_draft(province),
                      _revocations(province, today),
-                     _certificates_due(province, today)]
+                     _certificates_due(province, today),
+                     _central_reviews(province)]
     elif user.role == Role.ministry:
         sections += [_rounds(today, province_code=None, central=True),
                      _blocked(province_code=None, central=True),
                      _five_star_proposals(),
-                     _decisions_to_draft(None, ministry=True)]
+                     _decisions_to_draft(None, ministry=True),
+                     _central_reviews(None)]
     elif user.role == Role.producer and user.producer_id is not None:
         sections += [_producer_dossiers(user), _producer_results(user),
                      _producer_certificates(user, today)]
@@ -354,6 +356,31 @@ def _five_star_proposals() -> Section:
               _("Đưa vào đợt của Hội đồng trung ương"),
               detail=_("Điểm bình quân %(mean)s", mean=_mean(e.mean_total))) for e in rows],
         url_for("councils.index"))
+
+
+def _central_reviews(province_code: str | None) -> Section:
+    """The ministry's central reviews (thẩm định) still open: all for the ministry, those of
+    the province's evaluations for a provincial office."""
+    from ..councils.models import Council, Evaluation, Round
+    from ..oversight.models import CentralReview
+
+    stmt = (select(CentralReview).join(Evaluation, Evaluation.id == CentralReview.evaluation_id)
+            .join(Round, Round.id == Evaluation.round_id)
+            .join(Council, Council.id == Round.council_id)
+            .where(CentralReview.completed_at.is_(None)))
+    if province_code:
+        stmt = stmt.where(Council.province_code == province_code)
+    rows = db.session.scalars(stmt.order_by(CentralReview.selected_at, CentralReview.id)
+                              .limit(LIMIT))
+    return Section(
+        "central_reviews", _("Thẩm định kết quả đánh giá của Bộ"), _count(stmt),
+        _("Không có thẩm định nào đang mở."),
+        [Item(_dossier_label(r.evaluation.dossier),
+              url_for("oversight.review", review_id=r.id),
+              _("Ghi kết luận thẩm định") if province_code is None else _("Xem thẩm định"),
+              detail=_("Chọn ngày %(d)s: %(r)s", d=_d(r.selected_at), r=r.reason))
+         for r in rows],
+        url_for("oversight.reviews"))
 
 
 # -- council and advisory members --------------------------------------------------------------
