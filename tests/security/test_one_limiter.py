@@ -42,3 +42,25 @@ def test_api_limit_lives_in_redis_when_configured(database_url, tmp_path, db):
     finally:
         for key in connection.keys(f"*{prefix}*"):
             connection.delete(key)
+
+
+def test_behind_a_trusted_proxy_the_limits_count_the_real_client(database_url, tmp_path, db):
+    """TRUSTED_PROXIES=1: X-Forwarded-For names the client (two clients behind one proxy are
+    counted apart) and X-Forwarded-Proto https brings HSTS. Without it the header is ignored:
+    a client cannot forge its way out of the limit."""
+    proxied = make_test_app(database_url, tmp_path / "p", API_RATE_LIMIT="2 per minute",
+                            TRUSTED_PROXIES=1)
+    client = proxied.test_client()
+    one = {"X-Forwarded-For": "203.0.113.1", "X-Forwarded-Proto": "https"}
+    two = {"X-Forwarded-For": "203.0.113.2"}
+    codes = [client.get("/api/v1/registry", headers=one).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert client.get("/api/v1/registry", headers=two).status_code == 200
+    assert "Strict-Transport-Security" in client.get("/registry", headers=one).headers
+
+    direct = make_test_app(database_url, tmp_path / "d", API_RATE_LIMIT="2 per minute")
+    client = direct.test_client()
+    codes = [client.get("/api/v1/registry", headers={"X-Forwarded-For": f"203.0.113.{i}"})
+             .status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+    assert "Strict-Transport-Security" not in client.get("/registry", headers=one).headers
