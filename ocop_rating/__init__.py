@@ -55,14 +55,13 @@ def register_extensions(app: Flask) -> None:
         models,  # noqa: F401  (the whole schema, for Alembic)
         nav,
     )
-    from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
     # Batch mode lets Alembic alter SQLite tables by copy-and-move.
     migrate.init_app(app, db, render_as_batch=True, compare_type=True,
                      directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
     bootstrap.init_app(app)
     i18n.init_app(app, babel)
     nav.init_app(app)

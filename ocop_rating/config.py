@@ -33,6 +33,11 @@ class Defaults:
     HSTS_ALWAYS = False
     HSTS_MAX_AGE = 365 * 24 * 3600
     REFERRER_POLICY = "strict-origin-when-cross-origin"
+    # Reverse proxies in front of the app that terminate TLS (nginx, a load balancer): how
+    # many set X-Forwarded-For / X-Forwarded-Proto (werkzeug's ProxyFix). 0: none, the
+    # headers are ignored (a client could forge them). With 1, the rate limits and the
+    # login throttle count the real client's address, and HSTS and Secure follow https.
+    TRUSTED_PROXIES = 0
     # Origins other than the app's own host allowed to POST (e.g. "https://ocop.example.gov.vn").
     TRUSTED_ORIGINS = ()
 

@@ -123,14 +123,16 @@ def make_council(*, province_code: str = QUANG_NINH, members: int = 4, level=Non
     return council, office, people
 
 
-def accepted_dossier(*, commune_code: str = VAN_DON, set_no: int = 1):
-    """A dossier accepted by the province, ready to go into a round."""
+def accepted_dossier(*, commune_code: str = VAN_DON, set_no: int = 1, owner=None):
+    """A dossier accepted by the province, ready to go into a round (of a new producer, or of
+    ``owner`` = (producer, user))."""
     from ocop_rating.db import db
     from ocop_rating.dossiers import services as dossiers
     from ocop_rating.dossiers.checklist import LOCAL_ITEMS, checklist_for
     from ocop_rating.geo.models import Commune
 
-    producer, owner = make_producer(commune_code=commune_code)
+    producer, owner = owner or make_producer(commune_code=commune_code)
+    commune_code = producer.commune_code
     product = make_product(producer, owner, set_no=set_no)
     dossier = complete_dossier(make_dossier(product, owner), owner)
     dossiers.submit(dossier, actor=owner)
@@ -171,7 +173,8 @@ def below_star(star: int):
     return choose
 
 
-def concluded_evaluation(*, star: int = 4, commune_code: str = VAN_DON, council=None):
+def concluded_evaluation(*, star: int = 4, commune_code: str = VAN_DON, council=None,
+                         owner=None):
     """A dossier scored by a provincial council and concluded at ``star`` (3, 4 or 5)."""
     from ocop_rating.councils import services as councils
     from ocop_rating.councils.models import RoundState
@@ -183,7 +186,7 @@ def concluded_evaluation(*, star: int = 4, commune_code: str = VAN_DON, council=
     else:
         office = make_user(Role.province, province_code=council.province_code)
         members = council.active_members
-    dossier = accepted_dossier(commune_code=commune_code)
+    dossier = accepted_dossier(commune_code=commune_code, owner=owner)
     round_ = councils.create_round(council, name=f"Đợt {next(_seq)}",
                                    proposals_by=__import__("datetime").date(2026, 4, 30),
                                    finish_by=__import__("datetime").date(2026, 6, 30),
@@ -200,14 +203,16 @@ def concluded_evaluation(*, star: int = 4, commune_code: str = VAN_DON, council=
     return evaluation, office
 
 
-def issued_certificate(*, star: int = 4, decided_on=None, commune_code: str = VAN_DON):
+def issued_certificate(*, star: int = 4, decided_on=None, commune_code: str = VAN_DON,
+                       council=None, owner=None):
     """A certificate issued by the province (3★/4★) for a freshly evaluated product."""
     from datetime import date
 
     from ocop_rating.certificates import services as certificates
     from ocop_rating.certificates.models import AuthorityLevel, DecisionKind
 
-    evaluation, office = concluded_evaluation(star=star, commune_code=commune_code)
+    evaluation, office = concluded_evaluation(star=star, commune_code=commune_code,
+                                              council=council, owner=owner)
     decision = certificates.create_decision(
         kind=DecisionKind.recognition, level=AuthorityLevel.province,
         province_code=evaluation.council.province_code, number=f"{next(_seq)}/QĐ-UBND",

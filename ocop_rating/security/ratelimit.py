@@ -3,7 +3,10 @@
 Storage: in memory by default (one server process); ``OCOP_RATELIMIT_STORAGE_URI`` names a
 shared one, e.g. ``redis://127.0.0.1:6379/0``, so every process and server counts together.
 
-The limits here are hard caps per address (and per account *and* address): a request over
+The API's limit (``API_RATE_LIMIT``) is counted here too, per token or else per address
+(api/auth.py ``rate_key``): one limiter per application, one storage.
+
+The login limits here are hard caps per address (and per account *and* address): a request over
 them answers 429. A cap per account alone is deliberately absent: whoever knows a username
 could then keep its owner out. Slowing password guessing against one account is the login
 throttle's job (accounts/throttle.py), which counts failures only.
@@ -51,6 +54,13 @@ def init_ratelimit(app: Flask) -> Limiter:
         _wrap(app, limiter, endpoint, key, None)
     for endpoint, key in ACCOUNT_LIMITED_ENDPOINTS.items():
         _wrap(app, limiter, endpoint, key, account_and_address)
+    api = app.blueprints.get("api")
+    if api is not None:
+        from ..api.auth import rate_key
+
+        # Every API request, per token (or per address without one).
+        limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=rate_key,
+                      scope="api")(api)
     app.extensions["ocop_limiter"] = limiter
     app.extensions["ocop_counter"] = MovingWindowRateLimiter(limiter.storage)
     return limiter

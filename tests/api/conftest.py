@@ -3,8 +3,8 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(app):
-    from ocop_rating.extensions import limiter
+    from ocop_rating.security.ratelimit import reset
 
-    limiter.reset()
+    reset(app)
     yield
-    limiter.reset()
+    reset(app)
