@@ -37,6 +37,7 @@ from .db import db
 SCALES = {
     # producers; the rest follows from them (2 products each, ~1.25 evaluations a product …)
     "tiny": 30,
+    "suite": 150,  # the query-count test's larger set: five times tiny, a few seconds
     "small": 1000,
     "national": 10000,
 }
