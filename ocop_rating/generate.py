@@ -207,7 +207,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     from .reevaluation.models import Inspection, ReevaluationNotice
     from .rulebook import CouncilRules, MemberResult, aggregate, latest_rulebook, score_sheet
     from .rulebook import to_json
-    from .text import fold
+    from .text import fold, vn_sort_string
 
     if scale not in SCALES:
         raise GenerateError(f"unknown scale {scale!r} (one of {', '.join(SCALES)})")
@@ -289,6 +289,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
         kind = rng.choices(kinds, [30, 5, 25, 15, 25])[0]
         name = f"{PRODUCER_PREFIX[kind]} {rng.choice(NAME_WORDS)} {commune.name}"
         producer = add("producers", kind=kind, name=name, name_folded=fold(name),
+                       name_sort=vn_sort_string(name),
                        registration_number=f"G{seed}-{n + 1:06d}", province_code=pcode,
                        commune_code=commune.code, address=f"Thôn {rng.randint(1, 12)}",
                        phone=f"09{rng.randint(10000000, 99999999)}",

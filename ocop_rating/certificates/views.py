@@ -164,8 +164,17 @@ def decisions():
     stmt = db.select(Decision)
     if current_user.role in (Role.province, Role.commune):
         stmt = stmt.where(Decision.province_code == current_user.province_code)
-    rows = db.session.scalars(stmt.order_by(Decision.decided_on.desc(), Decision.id.desc()))
-    return render_template("certificates/decisions.html", decisions=list(rows))
+    from sqlalchemy import func
+
+    pager = db.paginate(stmt.order_by(Decision.decided_on.desc(), Decision.id.desc()),
+                        page=request.args.get("page", 1, type=db_id), per_page=50,
+                        error_out=False)
+    ids = [d.id for d in pager.items]
+    item_counts = dict(db.session.execute(
+        db.select(DecisionItem.decision_id, func.count())
+        .where(DecisionItem.decision_id.in_(ids)).group_by(DecisionItem.decision_id)).all()) if ids else {}
+    return render_template("certificates/decisions.html", decisions=pager.items, pager=pager,
+                           item_counts=item_counts)
 
 
 def _round_choices(form: DecisionForm, level, province_code) -> None:
