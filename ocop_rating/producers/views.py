@@ -10,7 +10,7 @@ from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
 from ..security.ids import db_id
-from ..text import fold
+from ..search import word_search
 from . import bp, services
 from .forms import ProfileForm, RejectForm, SignUpForm
 from .models import Gender, Producer, ProducerChangeRequest, ProducerKind, ProducerStatus
@@ -100,17 +100,17 @@ def index():
     if status in {s.value for s in ProducerStatus}:
         stmt = stmt.filter_by(status=ProducerStatus(status))
     query = (request.args.get("q") or "").strip()
+    named, rank = word_search(Producer.name_folded, query)
     if query:
-        folded = fold(query)
-        stmt = stmt.where(Producer.name_folded.contains(folded, autoescape=True)
-                          | Producer.registration_number.contains(query.upper(),
-                                                                  autoescape=True))
+        by_number = Producer.registration_number.contains(query.upper(), autoescape=True)
+        stmt = stmt.where(by_number if named is None else named | by_number)
     # Pending first, then Vietnamese alphabetical order: both in SQL (the stored sort key).
-    order = case({ProducerStatus.pending.value: 0, ProducerStatus.approved.value: 1},
+    order = case({ProducerStatus.pending: 0, ProducerStatus.approved: 1},
                  value=Producer.status, else_=2)
     pager = db.paginate(
         stmt.options(selectinload(Producer.commune), selectinload(Producer.province))
-        .order_by(order, Producer.name_sort, Producer.id),
+        .order_by(*([rank.desc()] if rank is not None else []), order, Producer.name_sort,
+                  Producer.id),
         page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE, error_out=False)
     filters = {k: v for k, v in (("status", status), ("q", query)) if v}
     return render_template("producers/index.html", producers=pager.items, pager=pager,
