@@ -96,7 +96,7 @@ def daily_command(on):
 
 
 @ocop.command("generate")
-@click.option("--scale", type=click.Choice(["tiny", "small", "national"]), default="small",
+@click.option("--scale", type=click.Choice(["tiny", "suite", "small", "national"]), default="small",
               show_default=True, help="national: ~10,000 producers; small: 1/10; tiny: tests.")
 @click.option("--seed", type=int, default=13, show_default=True)
 def generate_command(scale, seed):

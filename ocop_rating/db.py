@@ -5,7 +5,7 @@ import enum
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -51,6 +51,15 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def sort_key_column() -> String:
+    """The type of a stored sort key (``text.vn_sort_string``): ASCII compared byte by byte,
+    so PostgreSQL is told the "C" collation whatever the database's locale."""
+    from .text import SORT_KEY_LENGTH
+
+    return String(SORT_KEY_LENGTH).with_variant(String(SORT_KEY_LENGTH, collation="C"),
+                                                "postgresql")
 
 
 def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> Enum:

@@ -37,6 +37,7 @@ from .db import db
 SCALES = {
     # producers; the rest follows from them (2 products each, ~1.25 evaluations a product …)
     "tiny": 30,
+    "suite": 150,  # the query-count test's larger set: five times tiny, a few seconds
     "small": 1000,
     "national": 10000,
 }
@@ -221,7 +222,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     from .reevaluation.models import Inspection, ReevaluationNotice
     from .rulebook import CouncilRules, MemberResult, aggregate, latest_rulebook, score_sheet
     from .rulebook import to_json
-    from .text import fold
+    from .text import fold, vn_sort_string
 
     if scale not in SCALES:
         raise GenerateError(f"unknown scale {scale!r} (one of {', '.join(SCALES)})")
@@ -306,6 +307,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
         kind = rng.choices(kinds, [30, 5, 25, 15, 25])[0]
         name = f"{PRODUCER_PREFIX[kind]} {rng.choice(NAME_WORDS)} {commune.name}"
         producer = add("producers", kind=kind, name=name, name_folded=fold(name),
+                       name_sort=vn_sort_string(name),
                        registration_number=f"G{seed}-{n + 1:06d}", province_code=pcode,
                        commune_code=commune.code, address=f"Thôn {rng.randint(1, 12)}",
                        phone=f"09{rng.randint(10000000, 99999999)}",

@@ -107,6 +107,16 @@ def init_app(app: Flask, babel: Babel) -> None:
         return {"current_language": select_locale(), "languages": app.config["LANGUAGES"]}
 
 
+@bp.get("/language/<lang>")
+def choose_language(lang: str):
+    """The anonymous visitor's switch: a plain link, so that public pages carry no form (and
+    so no CSRF token, session or cookie) and can be cached. It changes only this visitor's
+    session; a signed-in person's saved language changes through the form below."""
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
+
+
 @bp.post("/language")
 def set_language():
     """Switch the interface language (a CSRF-protected form in the navigation bar)."""

@@ -44,6 +44,21 @@ def vn_sort_key(text: str | None) -> tuple:
     return (tuple(primary), tuple(tones))
 
 
+SORT_KEY_LENGTH = 640
+_SORT_CLUSTERS = 120
+
+
+def vn_sort_string(text: str | None) -> str:
+    """``vn_sort_key`` as a plain ASCII string whose byte order is the same order, for a stored
+    sort column (``name_sort``) that SQL can ORDER BY and index: four hex digits per letter,
+    "!" (below every digit, so a prefix sorts first), then one digit per tone. Names longer
+    than 120 letters are compared on their first 120."""
+    primary, tones = vn_sort_key(text)
+    letters = "".join(f"{min(max(rank + 1100, 0), 0xFFFF):04x}"
+                      for rank in primary[:_SORT_CLUSTERS])
+    return letters + "!" + "".join(str(t) for t in tones[:_SORT_CLUSTERS])
+
+
 def _rank(letter: str) -> int:
     # Spaces and punctuation before digits, digits before letters, anything else after.
     rank = _RANK.get(letter)

@@ -275,7 +275,11 @@ def _visible_councils() -> list[Council]:
     elif current_user.role not in NATIONAL_ROLES:
         stmt = stmt.where(Council.id.in_(
             db.select(CouncilMember.council_id).filter_by(user_id=current_user.id)))
-    return [c for c in db.session.scalars(stmt.order_by(Council.id)) if c.can_view(current_user)]
+    from sqlalchemy.orm import selectinload
+
+    return [c for c in db.session.scalars(stmt.options(
+        selectinload(Council.members), selectinload(Council.advisors)).order_by(Council.id))
+        if c.can_view(current_user)]
 
 
 @bp.get("/rounds")
@@ -289,7 +293,10 @@ def rounds():
     year = _int_arg("year", 0, 2000, 2100)
     if year:
         stmt = stmt.where(Round.year == year)
-    return _paged(stmt, round_json, [Round.id.desc()])
+    from sqlalchemy.orm import selectinload
+
+    return _paged(stmt.options(selectinload(Round.evaluations), selectinload(Round.council)),
+                  round_json, [Round.id.desc()])
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -402,24 +409,40 @@ def save_sheet(sheet_id: int):
     return jsonify(sheet_json(db.session.get(ScoreSheet, sheet_id)))
 
 
-def _visible_results() -> list[SealedResult]:
-    ids = [c.id for c in _visible_councils()]
-    if not ids:
-        return []
-    rows = db.session.scalars(
-        db.select(SealedResult).join(SealedResult.evaluation).join(Evaluation.round)
-        .where(Round.council_id.in_(ids)).order_by(SealedResult.id.desc()))
-    return [r for r in rows if councils.can_view_evaluation(r.evaluation, current_user)]
+def _visible_results():
+    """The sealed results the caller may read, as a SELECT: ``can_view_evaluation`` in SQL
+    (every evaluation of a council the caller runs; of the others, those the caller is not
+    barred from — excluded, or a conflict not dismissed)."""
+    from sqlalchemy import exists, false, or_
+    from sqlalchemy.orm import contains_eager
+
+    from ..councils.models import Conflict, ConflictStatus, Exclusion
+
+    visible = _visible_councils()
+    if not visible:
+        return db.select(SealedResult).where(false())
+    managed = [c.id for c in visible if c.can_manage(current_user)]
+    mine = [m.id for c in visible for m in c.members
+            if m.user_id == current_user.id and m.is_active]
+    barred = or_(
+        exists().where(Exclusion.evaluation_id == Evaluation.id,
+                       Exclusion.member_id.in_(mine)),
+        exists().where(Conflict.evaluation_id == Evaluation.id, Conflict.member_id.in_(mine),
+                       Conflict.status != ConflictStatus.dismissed)) if mine else false()
+    return (db.select(SealedResult).join(SealedResult.evaluation).join(Evaluation.round)
+            .options(contains_eager(SealedResult.evaluation))
+            .where(Round.council_id.in_([c.id for c in visible]),
+                   or_(Round.council_id.in_(managed), ~barred)))
 
 
 @bp.get("/results")
 @require_scope("read")
 def results():
-    rows = _visible_results()
+    stmt = _visible_results()
     round_id = _int_arg("round", 0, 1, 2**31 - 1)
     if round_id:
-        rows = [r for r in rows if r.evaluation.round_id == round_id]
-    return _paged_list(rows, result_json)
+        stmt = stmt.where(Evaluation.round_id == round_id)
+    return _paged(stmt, result_json, [SealedResult.id.desc()])
 
 
 @bp.get("/results/<int:evaluation_id>")

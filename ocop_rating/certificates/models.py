@@ -71,12 +71,12 @@ class Decision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[DecisionKind] = mapped_column(enum_column(DecisionKind))
     status: Mapped[DecisionStatus] = mapped_column(enum_column(DecisionStatus),
-                                                   default=DecisionStatus.draft)
+                                                   default=DecisionStatus.draft, index=True)
     authority_level: Mapped[AuthorityLevel] = mapped_column(enum_column(AuthorityLevel))
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
     authority_name: Mapped[str] = mapped_column(String(255))
     number: Mapped[str] = mapped_column(String(64))
-    decided_on: Mapped[date]
+    decided_on: Mapped[date] = mapped_column(index=True)
     signer_name: Mapped[str] = mapped_column(String(120))
     signer_title: Mapped[str] = mapped_column(String(255))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
@@ -199,7 +199,7 @@ class Certificate(db.Model):
     star: Mapped[int]
     rulebook_code: Mapped[str] = mapped_column(String(32))
     set_no: Mapped[int]
-    issued_on: Mapped[date]
+    issued_on: Mapped[date] = mapped_column(index=True)
     expires_on: Mapped[date] = mapped_column(index=True)
     # snapshot of what is certified
     product_name: Mapped[str] = mapped_column(String(255))

@@ -480,20 +480,50 @@ class RegistryQuery:
     per_page: int = 25
 
 
-def registry(query: RegistryQuery, *, today: date | None = None):
-    """The public registry: every issued certificate, filtered. Accent-insensitive search on
-    product, producer and code. Status is derived, so it is filtered by date conditions."""
+def status_condition(status: str, today: date):
+    """The SQL condition for a derived status (``Certificate.status_on``), or None for an
+    unknown one; "in_force" is valid, expiring or extended."""
     from datetime import timedelta
 
     from sqlalchemy import and_, or_
 
     from .models import EXPIRING_DAYS
 
+    live = and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    conditions = {
+        "valid": lambda: and_(live, Certificate.expires_on > soon),
+        "expiring": lambda: and_(live, Certificate.expires_on >= today,
+                                 Certificate.expires_on <= soon),
+        "extended": lambda: and_(live, Certificate.expires_on < today,
+                                 Certificate.extended_until >= today),
+        "expired": lambda: and_(live, Certificate.expires_on < today,
+                                or_(Certificate.extended_until.is_(None),
+                                    Certificate.extended_until < today)),
+        "revoked": lambda: Certificate.revoked_at.is_not(None),
+        "superseded": lambda: and_(Certificate.revoked_at.is_(None),
+                                   Certificate.superseded_by_id.is_not(None)),
+        "in_force": lambda: and_(live, or_(Certificate.expires_on >= today,
+                                           Certificate.extended_until >= today)),
+    }
+    return conditions[status]() if status in conditions else None
+
+
+def search(stmt, q: str | None):
+    """Certificates whose product, producer or code hold every word of ``q``, and the rank
+    that puts whole-word matches first (``search.word_search``)."""
+    from ..search import word_search
+
+    condition, rank = word_search(Certificate.search_text, q)
+    return (stmt if condition is None else stmt.where(condition)), rank
+
+
+def registry(query: RegistryQuery, *, today: date | None = None):
+    """The public registry: every issued certificate, filtered. Accent-insensitive search on
+    product, producer and code, whole-word matches first. Status is derived, so it is
+    filtered by date conditions."""
     today = today or legal_today()
-    stmt = db.select(Certificate)
-    if query.q:
-        for word in fold(_clean(query.q)).split():
-            stmt = stmt.where(Certificate.search_text.contains(word, autoescape=True))
+    stmt, rank = search(db.select(Certificate), query.q)
     if query.province:
         stmt = stmt.where(Certificate.province_code == query.province)
     if query.commune:
@@ -502,27 +532,15 @@ def registry(query: RegistryQuery, *, today: date | None = None):
         stmt = stmt.where(Certificate.set_no == query.set_no)
     if query.star:
         stmt = stmt.where(Certificate.star == query.star)
-    live = and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
-    soon = today + timedelta(days=EXPIRING_DAYS)
-    conditions = {
-        "valid": and_(live, Certificate.expires_on > soon),
-        "expiring": and_(live, Certificate.expires_on >= today, Certificate.expires_on <= soon),
-        "extended": and_(live, Certificate.expires_on < today,
-                         Certificate.extended_until >= today),
-        "expired": and_(live, Certificate.expires_on < today,
-                        or_(Certificate.extended_until.is_(None),
-                            Certificate.extended_until < today)),
-        "revoked": Certificate.revoked_at.is_not(None),
-        "superseded": and_(Certificate.revoked_at.is_(None),
-                           Certificate.superseded_by_id.is_not(None)),
-        "in_force": and_(live, or_(Certificate.expires_on >= today,
-                                   Certificate.extended_until >= today)),
-    }
-    if query.status in conditions:
-        stmt = stmt.where(conditions[query.status])
+    condition = status_condition(query.status, today)
+    if condition is not None:
+        stmt = stmt.where(condition)
     total = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
     page = min(max(1, query.page), 100_000)
-    rows = db.session.scalars(stmt.order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    order = [Certificate.issued_on.desc(), Certificate.id.desc()]
+    if rank is not None:
+        order.insert(0, rank.desc())
+    rows = db.session.scalars(stmt.order_by(*order)
                               .limit(query.per_page).offset((page - 1) * query.per_page)).all()
     return rows, total
 

@@ -9,7 +9,6 @@ from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error, errors_text
 from ..legaltime import legal_today
 from ..security.ids import db_id
-from ..text import fold
 from . import bp, services
 from .forms import DecisionForm, RevokeForm
 from .models import (
@@ -22,6 +21,7 @@ from .models import (
     RevocationGround,
 )
 
+PER_PAGE = 100
 OFFICES = {Role.admin, Role.ministry, Role.province, Role.commune}
 
 
@@ -56,18 +56,25 @@ def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
                   http_status: int = 200):
     """The registry page; a refused revocation comes back with what was typed and the
     certificates that were ticked."""
-    stmt = _scoped(db.select(Certificate))
     q = (request.args.get("q") or "").strip()
-    for word in fold(services._clean(q)).split():
-        stmt = stmt.where(Certificate.search_text.contains(word, autoescape=True))
+    stmt, rank = services.search(_scoped(db.select(Certificate)), q)
     star = request.args.get("star", type=db_id)
     if star in (3, 4, 5):
         stmt = stmt.where(Certificate.star == star)
-    rows = db.session.scalars(stmt.order_by(Certificate.expires_on)).all()
+    else:
+        star = None
     status = request.args.get("status", "")
     if status in {s.value for s in CertificateStatus}:
-        rows = [c for c in rows if c.status.value == status]
-    return render_template("certificates/index.html", certificates=rows, q=q, star=star,
+        stmt = stmt.where(services.status_condition(status, legal_today()))
+    else:
+        status = ""
+    order = [Certificate.expires_on, Certificate.id]
+    pager = db.paginate(stmt.order_by(*([rank.desc()] if rank is not None else []), *order),
+                        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE,
+                        error_out=False)
+    filters = {k: v for k, v in (("q", q), ("star", star), ("status", status)) if v}
+    return render_template("certificates/index.html", certificates=pager.items, pager=pager,
+                           filters=filters, q=q, star=star,
                            status=status, statuses=list(CertificateStatus),
                            revoke_form=revoke_form or _revoke_form(),
                            revocable=services.revocable, checked=set(checked),
@@ -164,8 +171,17 @@ def decisions():
     stmt = db.select(Decision)
     if current_user.role in (Role.province, Role.commune):
         stmt = stmt.where(Decision.province_code == current_user.province_code)
-    rows = db.session.scalars(stmt.order_by(Decision.decided_on.desc(), Decision.id.desc()))
-    return render_template("certificates/decisions.html", decisions=list(rows))
+    from sqlalchemy import func
+
+    pager = db.paginate(stmt.order_by(Decision.decided_on.desc(), Decision.id.desc()),
+                        page=request.args.get("page", 1, type=db_id), per_page=50,
+                        error_out=False)
+    ids = [d.id for d in pager.items]
+    item_counts = dict(db.session.execute(
+        db.select(DecisionItem.decision_id, func.count())
+        .where(DecisionItem.decision_id.in_(ids)).group_by(DecisionItem.decision_id)).all()) if ids else {}
+    return render_template("certificates/decisions.html", decisions=pager.items, pager=pager,
+                           item_counts=item_counts)
 
 
 def _round_choices(form: DecisionForm, level, province_code) -> None:

@@ -320,7 +320,7 @@ def round_detail(round_id: int):
     round_ = _round(round_id)
     council = round_.council
     manage = council.can_manage(current_user)
-    rows = [(e, services.progress(e)) for e in round_.evaluations]
+    rows = [(e, services.progress(e)) for e in services.round_evaluations(round_)]
     return render_template(
         "councils/round.html", round=round_, council=council, rows=rows, manage=manage,
         steer=manage or council.is_secretary_or_chair(current_user),

@@ -14,6 +14,7 @@ from datetime import date
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
 
 from ..accounts.roles import Role
 from ..db import db
@@ -115,6 +116,18 @@ def _signups(user) -> Section:
         url_for("producers.index", status="pending"))
 
 
+def _with_dossier_names(stmt, dossier_attr=None):
+    """Load each listed dossier's product and producer with the rows (``_dossier_label``)."""
+    from sqlalchemy.orm import joinedload
+
+    from ..dossiers.models import Dossier
+
+    if dossier_attr is None:
+        return stmt.options(joinedload(Dossier.product), joinedload(Dossier.producer))
+    return stmt.options(joinedload(dossier_attr).joinedload(Dossier.product),
+                        joinedload(dossier_attr).joinedload(Dossier.producer))
+
+
 def _dossier_label(dossier) -> str:
     return f"{dossier.product.name} — {dossier.producer.name}"
 
@@ -125,7 +138,8 @@ def _commune_checks(user, today: date) -> Section:
 
     stmt = select(Dossier).where(Dossier.status == DossierStatus.submitted,
                                  Dossier.commune_code == user.commune_code)
-    rows = db.session.scalars(stmt.order_by(Dossier.commune_deadline.is_(None),
+    rows = db.session.scalars(_with_dossier_names(stmt).order_by(
+                                            Dossier.commune_deadline.is_(None),
                                             Dossier.commune_deadline, Dossier.id).limit(LIMIT))
     extra = current_app.config.get("EXTRA_HOLIDAYS", ())
     items = []
@@ -151,7 +165,8 @@ def _to_accept(province_code: str | None) -> Section:
     stmt = select(Dossier).where(Dossier.status == DossierStatus.forwarded)
     if province_code:
         stmt = stmt.where(Dossier.province_code == province_code)
-    rows = db.session.scalars(stmt.order_by(Dossier.forwarded_at, Dossier.id).limit(LIMIT))
+    rows = db.session.scalars(_with_dossier_names(stmt)
+                              .order_by(Dossier.forwarded_at, Dossier.id).limit(LIMIT))
     return Section(
         "to_accept", _("Hồ sơ xã đã chuyển, chờ tỉnh tiếp nhận"), _count(stmt),
         _("Không có hồ sơ nào chờ tiếp nhận."),
@@ -178,7 +193,8 @@ def _rounds(today: date, *, province_code: str | None, central: bool) -> Section
 
     stmt = _council_scope(select(Round).join(Council).where(
         Round.state != RoundState.concluded), province_code=province_code, central=central)
-    rows = list(db.session.scalars(stmt.order_by(Round.finish_by, Round.id).limit(LIMIT)))
+    rows = list(db.session.scalars(stmt.options(contains_eager(Round.council))
+                                   .order_by(Round.finish_by, Round.id).limit(LIMIT)))
     counts: dict[int, dict[EvaluationStatus, int]] = {r.id: {} for r in rows}
     if rows:
         for round_id, status, n in db.session.execute(
@@ -227,8 +243,10 @@ def _blocked(*, province_code: str | None, central: bool) -> Section:
             or_(Evaluation.status == EvaluationStatus.supplement, pending_conflict,
                 Round.state == RoundState.closed)),
         province_code=province_code, central=central)
-    rows = db.session.scalars(stmt.options(selectinload(Evaluation.conflicts))
-                              .order_by(Round.finish_by, Evaluation.id).limit(LIMIT))
+    rows = db.session.scalars(
+        _with_dossier_names(stmt, Evaluation.dossier)
+        .options(selectinload(Evaluation.conflicts), contains_eager(Evaluation.round))
+        .order_by(Round.finish_by, Evaluation.id).limit(LIMIT))
     items = []
     for e in rows:
         reasons = []
@@ -266,8 +284,10 @@ def _decisions_to_draft(province_code: str | None, *, ministry: bool = False) ->
                      Council.province_code == province_code),
                 and_(Council.level == CouncilLevel.central,
                      Dossier.province_code == province_code)))
-    rows = db.session.scalars(stmt.order_by(Evaluation.concluded_at, Evaluation.id)
-                              .limit(LIMIT))
+    rows = db.session.scalars(
+        stmt.options(contains_eager(Evaluation.dossier).joinedload(Dossier.product),
+                     contains_eager(Evaluation.dossier).joinedload(Dossier.producer))
+        .order_by(Evaluation.concluded_at, Evaluation.id).limit(LIMIT))
     return Section(
         "decisions", _("Kết quả chờ lập quyết định công nhận"), _count(stmt),
         _("Không có kết quả nào chờ lập quyết định."),
@@ -346,8 +366,11 @@ def _five_star_proposals() -> Section:
             .where(Council.level == CouncilLevel.province, Evaluation.star == 5,
                    Evaluation.concluded_at.is_not(None),
                    ~exists().where(central.escalated_from_id == Evaluation.id)))
-    rows = db.session.scalars(stmt.order_by(Evaluation.concluded_at, Evaluation.id)
-                              .limit(LIMIT))
+    rows = db.session.scalars(
+        _with_dossier_names(stmt, Evaluation.dossier)
+        .options(contains_eager(Evaluation.round).contains_eager(Round.council)
+                 .joinedload(Council.province))
+        .order_by(Evaluation.concluded_at, Evaluation.id).limit(LIMIT))
     return Section(
         "five_star", _("Đề nghị 5 sao của các tỉnh"), _count(stmt),
         _("Không có đề nghị 5 sao nào đang chờ."),

@@ -4,12 +4,12 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import Role
-from ..db import UTCDateTime, db, enum_column, utcnow
+from ..db import UTCDateTime, db, enum_column, sort_key_column, utcnow
 from ..geo.models import Commune, Province
 from .ethnicities import ETHNICITY_NAMES, is_minority
 
@@ -73,6 +73,9 @@ class Producer(db.Model):
     kind: Mapped[ProducerKind] = mapped_column(enum_column(ProducerKind))
     name: Mapped[str] = mapped_column(String(255))
     name_folded: Mapped[str] = mapped_column(String(255), index=True)
+    # text.vn_sort_string(name), kept by the listener below: the list sorts in SQL.
+    name_sort: Mapped[str] = mapped_column(sort_key_column(), index=True,
+                                           server_default="")
     registration_number: Mapped[str] = mapped_column(String(32), unique=True)
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
     commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"), index=True)
@@ -85,7 +88,7 @@ class Producer(db.Model):
     representative_ethnicity: Mapped[str] = mapped_column(String(2))
     representative_disabled: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ProducerStatus] = mapped_column(enum_column(ProducerStatus),
-                                                  default=ProducerStatus.pending)
+                                                  default=ProducerStatus.pending, index=True)
     status_note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -129,6 +132,13 @@ class Producer(db.Model):
 
     def can_edit(self, user) -> bool:
         return self.is_member(user) or self.can_decide(user)
+
+
+@event.listens_for(Producer.name, "set")
+def _keep_name_sort(producer, value, _old, _initiator):
+    from ..text import vn_sort_string
+
+    producer.name_sort = vn_sort_string(value)
 
 
 class ChangeStatus(str, enum.Enum):

@@ -1,17 +1,21 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import case
+from sqlalchemy.orm import selectinload
 
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
-from ..text import fold, vn_sort_key
+from ..security.ids import db_id
+from ..search import word_search
 from . import bp, services
 from .forms import ProfileForm, RejectForm, SignUpForm
 from .models import Gender, Producer, ProducerChangeRequest, ProducerKind, ProducerStatus
 
+PER_PAGE = 50
 OFFICER_ROLES = {Role.admin, Role.ministry, Role.province, Role.commune}
 # Which form field a service error belongs beside.
 ERROR_FIELDS = {
@@ -96,15 +100,21 @@ def index():
     if status in {s.value for s in ProducerStatus}:
         stmt = stmt.filter_by(status=ProducerStatus(status))
     query = (request.args.get("q") or "").strip()
+    named, rank = word_search(Producer.name_folded, query)
     if query:
-        folded = fold(query)
-        stmt = stmt.where(Producer.name_folded.contains(folded, autoescape=True)
-                          | Producer.registration_number.contains(query.upper(),
-                                                                  autoescape=True))
-    rows = list(db.session.scalars(stmt))
-    order = {ProducerStatus.pending: 0, ProducerStatus.approved: 1, ProducerStatus.rejected: 2}
-    rows.sort(key=lambda p: (order[p.status], vn_sort_key(p.name)))
-    return render_template("producers/index.html", producers=rows, status=status, q=query,
+        by_number = Producer.registration_number.contains(query.upper(), autoescape=True)
+        stmt = stmt.where(by_number if named is None else named | by_number)
+    # Pending first, then Vietnamese alphabetical order: both in SQL (the stored sort key).
+    order = case({ProducerStatus.pending: 0, ProducerStatus.approved: 1},
+                 value=Producer.status, else_=2)
+    pager = db.paginate(
+        stmt.options(selectinload(Producer.commune), selectinload(Producer.province))
+        .order_by(*([rank.desc()] if rank is not None else []), order, Producer.name_sort,
+                  Producer.id),
+        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE, error_out=False)
+    filters = {k: v for k, v in (("status", status), ("q", query)) if v}
+    return render_template("producers/index.html", producers=pager.items, pager=pager,
+                           filters=filters, status=status, q=query,
                            statuses=list(ProducerStatus))
 
 

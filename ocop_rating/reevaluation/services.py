@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
@@ -75,36 +75,60 @@ def pipeline(*, province_code: str | None, today: date | None = None,
              months: int = 24, commune_code: str | None = None, set_no: int | None = None,
              star: int | None = None) -> Pipeline:
     """The province's (or, with None, the nation's) certificates seen from their expiry;
-    optionally only a commune's, a product set's or a star's."""
+    optionally only a commune's, a product set's or a star's.
+
+    The date windows and the monthly counts are SQL: the months are one GROUP BY, and only
+    the certificates inside a window (the last year to the filing window ahead, or extended)
+    are read, as light rows (id, product, dates) — ``load_certificates`` fetches the full
+    certificates of the page shown."""
     today = today or legal_today()
-    stmt = db.select(Certificate).where(_live())
+    where = [_live()]
     if province_code:
-        stmt = stmt.where(Certificate.province_code == province_code)
+        where.append(Certificate.province_code == province_code)
     if commune_code:
-        stmt = stmt.where(Certificate.commune_code == commune_code)
+        where.append(Certificate.commune_code == commune_code)
     if set_no is not None:
-        stmt = stmt.where(Certificate.set_no == set_no)
+        where.append(Certificate.set_no == set_no)
     if star is not None:
-        stmt = stmt.where(Certificate.star == star)
-    rows = db.session.scalars(stmt.order_by(Certificate.expires_on)).all()
-    filed = filed_dossiers(rows)
+        where.append(Certificate.star == star)
     horizon = today + timedelta(days=months * 31)
     counts: dict[str, int] = {}
-    for c in rows:
-        if today <= c.expires_on <= horizon:
-            key = c.expires_on.strftime("%m/%Y")
-            counts[key] = counts.get(key, 0) + 1
-    in_window = [c for c in rows if c.expires_on - timedelta(days=window_days()) <= today
-                 <= c.expires_on]
+    for day, n in db.session.execute(
+            db.select(Certificate.expires_on, func.count()).where(
+                *where, Certificate.expires_on.between(today, horizon))
+            .group_by(Certificate.expires_on).order_by(Certificate.expires_on)):
+        key = day.strftime("%m/%Y")
+        counts[key] = counts.get(key, 0) + n
+    year_ago = today - timedelta(days=365)
+    window_end = today + timedelta(days=window_days())
+    rows = db.session.execute(
+        db.select(Certificate.id, Certificate.product_id, Certificate.issued_on,
+                  Certificate.expires_on, Certificate.extended_until)
+        .where(*where, or_(Certificate.expires_on.between(year_ago, window_end),
+                           Certificate.extended_until >= today))
+        .order_by(Certificate.expires_on, Certificate.id)).all()
+    filed = filed_dossiers(rows)
+    in_window = [c for c in rows if today <= c.expires_on <= window_end]
     late = [c for c in in_window if today > c.expires_on - timedelta(days=late_days())
             and c.id not in filed]
-    year_ago = today - timedelta(days=365)
     lapsed = [c for c in rows if year_ago <= c.expires_on < today
               and c.id not in filed and not c.extended_until]
     extended = [c for c in rows if c.expires_on < today and c.extended_until
                 and today <= c.extended_until]
     return Pipeline(by_month=list(counts.items()), in_window=in_window, late=late,
                     lapsed=lapsed, extended=extended)
+
+
+def load_certificates(ids: list[int]) -> list[Certificate]:
+    """The certificates ``ids``, in that order, with their commune and province (one query)."""
+    from sqlalchemy.orm import joinedload
+
+    if not ids:
+        return []
+    found = {c.id: c for c in db.session.scalars(
+        db.select(Certificate).where(Certificate.id.in_(ids))
+        .options(joinedload(Certificate.commune), joinedload(Certificate.province)))}
+    return [found[i] for i in ids if i in found]
 
 
 # -- notices -----------------------------------------------------------------------------------
@@ -411,7 +435,10 @@ def record_findings(inspection: Inspection, *, done_on: date, findings: str,
 
 
 def proposed_revocations(province_code: str | None) -> list[Inspection]:
-    stmt = db.select(Inspection).join(Certificate).where(
+    from sqlalchemy.orm import contains_eager
+
+    stmt = db.select(Inspection).join(Inspection.certificate).options(
+        contains_eager(Inspection.certificate)).where(
         Inspection.outcome == InspectionOutcome.violation, Certificate.revoked_at.is_(None),
         Certificate.superseded_by_id.is_(None))
     if province_code:
@@ -574,7 +601,10 @@ def plan_load(plan: ReevaluationPlan, today: date | None = None) -> PlanLoad:
 def inspections_in(province_code: str | None) -> list[Inspection]:
     """The inspections of a province's (or the nation's) certificates: violations first,
     then those still scheduled (soonest first), then the others done (latest first)."""
-    stmt = db.select(Inspection).join(Certificate)
+    from sqlalchemy.orm import contains_eager
+
+    stmt = db.select(Inspection).join(Inspection.certificate).options(
+        contains_eager(Inspection.certificate))
     if province_code:
         stmt = stmt.where(Certificate.province_code == province_code)
     rows = list(db.session.scalars(stmt))

@@ -121,6 +121,14 @@ class PipelineView:
     counts: dict[str, int]
     months: list[tuple[str, int]]
     rows: list[exports.PipelineRow]
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def page_links(self) -> list[int | None]:
+        from ..public.views import page_numbers
+
+        return page_numbers(self.page, self.pages)
 
     def args(self, **changes) -> dict:
         """The query arguments of this view (for links, the export), with ``changes``."""
@@ -142,7 +150,12 @@ def _months(by_month: list[tuple[str, int]], today: date) -> list[tuple[str, int
     return out
 
 
-def _pipeline_view() -> PipelineView:
+PER_PAGE = 100
+
+
+def _pipeline_view(*, paged: bool = True) -> PipelineView:
+    """The pipeline as filtered by the query string; the page's rows only (``PER_PAGE``),
+    or, for the workbook (``paged=False``), the whole section."""
     scope = _scope(commune_allowed=True)
     args = request.args
     today = legal_today()
@@ -161,14 +174,20 @@ def _pipeline_view() -> PipelineView:
     lists = {"window": data.in_window, "late": data.late, "lapsed": data.lapsed,
              "extended": data.extended}
     shown = lists[section]
+    pages = max(1, -(-len(shown) // PER_PAGE)) if paged else 1
+    page = min(args.get("page", 1, type=db_id) or 1, pages)
+    if paged:
+        shown = shown[(page - 1) * PER_PAGE:page * PER_PAGE]
     notices = services.notices_for(shown)
     dossiers = services.filed_dossiers(shown)
     rows = [exports.PipelineRow(c, (c.expires_on - today).days, notices[c.id],
-                                dossiers.get(c.id)) for c in shown]
+                                dossiers.get(c.id))
+            for c in services.load_certificates([c.id for c in shown])]
     return PipelineView(scope=scope, today=today, section=section, commune=commune,
                         set_no=set_no, star=star, communes=communes, sets=sets,
                         counts={k: len(v) for k, v in lists.items()},
-                        months=_months(data.by_month, today), rows=rows)
+                        months=_months(data.by_month, today), rows=rows, page=page,
+                        pages=pages)
 
 
 @bp.get("/")
@@ -188,7 +207,7 @@ def index():
 @bp.get("/pipeline.xlsx")
 @login_required
 def pipeline_xlsx():
-    view = _pipeline_view()
+    view = _pipeline_view(paged=False)
     title = f"{SECTIONS[view.section]} — {view.scope.label}"
     body = exports.pipeline_xlsx(view.rows, title=title, today=view.today)
     where = view.scope.commune_code or view.scope.province_code or "toan-quoc"

@@ -213,3 +213,61 @@ def test_rendered_pages_have_no_inline_script_or_style(client, office_with_certi
 def test_policy_is_the_documented_one():
     for part in CSP_PARTS:
         assert part in CSP
+
+
+# -- public pages are cacheable for anonymous visitors (issue 13 §3) ---------------------------
+
+def _public_urls():
+    from ocop_rating.certificates.models import Certificate
+    from ocop_rating.db import db
+
+    certificate = db.session.scalar(db.select(Certificate).limit(1))
+    return ["/registry", "/registry?q=ca+phe", f"/verify/{certificate.token}",
+            "/lookup", "/open-data/", "/api/v1/registry",
+            f"/api/v1/certificates/{certificate.number}"]
+
+
+def test_anonymous_public_pages_are_cacheable_without_a_session(app, db):
+    issued_certificate(star=4)
+    db.session.commit()
+    for url in _public_urls():
+        client = app.test_client()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_common(response)
+        assert response.headers["Cache-Control"] == "public, max-age=60", url
+        assert "Set-Cookie" not in response.headers, (url, response.headers["Set-Cookie"])
+        assert "Cookie" not in response.headers.get("Vary", ""), url
+        etag = response.headers["ETag"]
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b"", url
+        assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_anonymous_language_switch_is_a_link_and_keeps_the_choice(app, db):
+    client = app.test_client()
+    page = client.get("/registry").get_data(as_text=True)
+    assert 'name="csrf_token"' not in page
+    assert 'href="/language/en?next=/registry"' in page
+    response = client.get("/language/en?next=/registry")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/registry")
+    assert "Set-Cookie" in response.headers
+    english = client.get("/registry")
+    assert english.headers.get("Content-Language", "en").startswith("en")
+    assert 'lang="en"' in english.get_data(as_text=True)[:300]
+    # a visitor with a chosen language has a session: the page depends on it, not shared
+    assert "public" not in english.headers.get("Cache-Control", "")
+    assert "Cookie" in english.headers.get("Vary", "")
+    # never an open redirect
+    assert client.get("/language/vi?next=//evil.example").headers["Location"] in ("/", "http://localhost/")
+
+
+def test_signed_in_public_pages_stay_private(client, office_with_certificate):
+    certificate, _office = office_with_certificate
+    for url in ("/registry", f"/verify/{certificate.token}", "/open-data/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+        assert "ETag" not in response.headers and "Cookie" in response.headers["Vary"]
+        page = response.get_data(as_text=True)
+        assert 'name="csrf_token"' in page  # the signed-in language form and logout
