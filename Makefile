@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps run setup-db test test-postgres bench mutation messages clean
+.PHONY: install system-deps bench-deps run setup-db test test-postgres bench mutation messages clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,8 +43,15 @@ test: install system-deps
 test-postgres:
 	OCOP_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(MAKE) test
 
-bench: install
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+# wrk for the HTTP figures of `make bench` (from Debian, only when missing)
+bench-deps:
+	bash tools/system-deps.sh bench
+
+# Every figure beside its baseline (benchmarks/run.py), printed and written to
+# docs/benchmarks.md; the generated datasets are cached under instance/bench/. The single
+# benchmarks/bench_*.py scripts still run on their own.
+bench: install bench-deps
+	$(PY) benchmarks/run.py
 
 # Mutation testing of the rules engine (docs/testing.md): mutmut over the modules listed in
 # setup.cfg [mutmut], each mutant against the tests that cover it; prints the score per module

@@ -17,17 +17,18 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
 
 from ocop_rating.pdf import (
     BOLD,
-    BOLD_ITALIC,
     ITALIC,
     REGULAR,
     StarRow,
@@ -111,7 +112,7 @@ def _style(name: str, font: str, size: float, *, color=INK, leading: float = 1.2
 
 # --- page parts -------------------------------------------------------------------------------
 
-def _draw_border(canv) -> None:
+def _paint_border(canv) -> None:
     w, h = PAGE
     canv.saveState()
     canv.setStrokeColor(CRIMSON)
@@ -136,6 +137,41 @@ def _draw_border(canv) -> None:
             canv.setFillColor(fill)
             canv.drawPath(path, stroke=0, fill=1)
     canv.restoreState()
+
+
+@lru_cache(maxsize=1)
+def _border_ops() -> str:
+    """The border's page operators, painted once on a scratch canvas (it never changes)."""
+    scratch = Canvas(io.BytesIO(), pagesize=PAGE, invariant=1, initialFontName=REGULAR)
+    start = len(scratch._code)
+    _paint_border(scratch)
+    return "\n".join(scratch._code[start:])
+
+
+def _draw_border(canv) -> None:
+    """The decorative border: the cached operators, enclosed in their own q … Q."""
+    canv.addLiteral(_border_ops())
+
+
+class _Stack(Flowable):
+    """Flowables already wrapped at ``width``, drawn top to bottom as a frame would place
+    them (each followed by its space after), without wrapping them a second time."""
+
+    def __init__(self, items: list[tuple[Flowable, float]], width: float):
+        super().__init__()
+        self._items = items
+        self.width = width
+        self.height = sum(h + f.getSpaceAfter() for f, h in items)
+
+    def wrap(self, avail_width, avail_height):
+        return self.width, self.height
+
+    def draw(self):
+        y = self.height
+        for flowable, height in self._items:
+            y -= height
+            flowable.drawOn(self.canv, 0, y)
+            y -= flowable.getSpaceAfter()
 
 
 def _body(data: CertificateData, size: float) -> list[Flowable]:
@@ -173,12 +209,9 @@ def _fit_body(canv, data: CertificateData, width: float, height: float) -> Flowa
     never cut."""
     for size in BODY_SIZES:
         flowables = _body(data, size)
-        total = 0.0
-        for f in flowables:
-            _, h = f.wrapOn(canv, width, height)
-            total += h + f.getSpaceAfter()
-        if total <= height:
-            return KeepInFrame(width, height, flowables, mode="shrink")
+        items = [(f, f.wrapOn(canv, width, height)[1]) for f in flowables]
+        if sum(h + f.getSpaceAfter() for f, h in items) <= height:
+            return _Stack(items, width)
     return KeepInFrame(width, height, _body(data, BODY_SIZES[-1]), mode="shrink")
 
 
@@ -238,7 +271,7 @@ def _draw_certificate(canv, data: CertificateData) -> None:
     # title, star line and the stars themselves
     title = Paragraph("GIẤY CHỨNG NHẬN SẢN PHẨM OCOP",
                       _style("title", BOLD, 25, color=CRIMSON, leading=1.2))
-    rank = Paragraph(f"đạt hạng {data.star} sao", _style("rank", BOLD_ITALIC, 15, color=INK))
+    rank = Paragraph(f"đạt hạng {data.star} sao", _style("rank", BOLD, 15, color=INK))
     stars = StarRow(data.star, size=24, gap=9)
     for flowable, after in ((title, 2), (rank, 6), (stars, 8)):
         fw, fh = flowable.wrapOn(canv, width, h)

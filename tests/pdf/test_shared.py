@@ -246,3 +246,53 @@ def test_decomposed_input_is_printed_precomposed():
     nfd = unicodedata.normalize("NFD", "Nguyễn Thị Thuỳ Dương")
     pdf = build_pdf([p(nfd, styles().body)], pagesize=A4, title="t", author="t", subject="t")
     assert "Nguyễn Thị Thuỳ Dương" in norm(pdf_text(pdf))
+
+
+# --- embedded subsets -------------------------------------------------------------------------
+
+def _to_unicode_maps(pdf: bytes) -> list[set[str]]:
+    """The characters of every ToUnicode CMap in ``pdf`` (one set per embedded subset)."""
+    import re
+    import zlib
+
+    maps = []
+    for raw in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            text = zlib.decompress(raw).decode("latin-1")
+        except zlib.error:
+            continue
+        if "beginbfchar" in text:
+            maps.append({chr(int(code, 16)) for code in re.findall(r"<[0-9A-F]{2}> <([0-9A-F]{4})>",
+                                                                   text)})
+    return maps
+
+
+def test_every_embedded_face_covers_the_vietnamese_alphabet():
+    """A PDF printing one short word still embeds, in each face it uses, every Vietnamese
+    letter (a filled-in or searched PDF never meets a missing glyph), and no face it does
+    not use."""
+    pdf = build_pdf([p("Xin", styles().body), p("OCOP", styles().bold)], pagesize=A4,
+                    title="t", author="a", subject="s")
+    names = sorted(f["name"].split("+")[1] for f in only_be_vietnam_pro(pdf))
+    assert names == ["BeVietnamPro-Bold", "BeVietnamPro-Regular"]
+    letters = set("aàảãáạăằẳẵắặâầẩẫấậđeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵ")
+    letters |= {ch.upper() for ch in letters}
+    maps = _to_unicode_maps(pdf)
+    assert len(maps) == 2
+    for mapped in maps:
+        assert not letters - mapped, sorted(letters - mapped)
+
+
+def test_subsets_do_not_depend_on_the_text_printed():
+    """Two documents with different Vietnamese text embed byte-identical font programs (the
+    fixed first subset), so a batch of certificates does not re-subset each face per page."""
+    import re
+
+    def programs(text):
+        pdf = build_pdf([p(text, styles().body)], pagesize=A4, title="t", author="a",
+                        subject="s")
+        return [m for m in re.findall(rb"/Length1 \d+.*?stream\r?\n(.*?)endstream", pdf, re.S)]
+
+    first, second = programs("Trà hoa vàng Ba Chẽ"), programs("Nước mắm Phú Quốc ỷ")
+    assert first and first == second
+    assert programs("Hợp tác xã ©") != first  # a character beyond the alphabet joins it

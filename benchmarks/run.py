@@ -1,0 +1,570 @@
+"""``make bench``: every figure of issue 13 beside its baseline from the same run, printed and
+written to docs/benchmarks.md. Exits 0 whether targets are met or missed (the table says which).
+
+* HTTP: the public verify page and the API certificate under gunicorn (2 workers) driven by
+  wrk at 50 connections, beside a bare Flask route "ok" (benchmarks/bare_app.py) on the same
+  gunicorn setup, measured before and after the application in the same run;
+* PDF: certificate CPU ms/page beside a minimal plain-ReportLab A4-landscape page with the same
+  font file and the same QR drawing; a ZIP of 1,000 certificates;
+* office lists as the ministry and as a province at small and national scale: p50, p95 and
+  queries per page, and the growth per 10× of data;
+* autosave: 30 council members saving at once through the real endpoint under gunicorn, sync
+  and threaded (gthread) workers: p50, p99, lost writes;
+* peak memory (VmHWM) per gunicorn worker.
+
+Generated datasets are cached in instance/bench/<scale>-seed<N>-<schema>.sqlite3 (the schema
+part changes with the migrations and the generator), so a second run reuses them.
+Run: .venv/bin/python benchmarks/run.py [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.cookiejar
+import os
+import platform
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+PY = sys.executable
+BIN = Path(PY).parent
+CACHE = ROOT / "instance" / "bench"
+SEED = 13
+PASSWORD = f"ocop-generated-{SEED}"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+ROWS: list[tuple[str, str, str, str, str]] = []  # section, figure, value, baseline, ratio/target
+NOTES: list[str] = []
+
+
+def row(section: str, figure: str, value: str, baseline: str = "", ratio: str = "") -> None:
+    ROWS.append((section, figure, value, baseline, ratio))
+    print(f"  {figure:<58} {value:>16}  {baseline:>16}  {ratio}", flush=True)
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+# -- datasets ------------------------------------------------------------------------------------
+
+def schema_key() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.name.encode())
+    digest.update((ROOT / "ocop_rating" / "generate.py").read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def flask(env: dict, *args: str) -> str:
+    out = subprocess.run([str(BIN / "flask"), "--app", "ocop_rating", *args], cwd=ROOT, env=env,
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+    return out.stdout
+
+
+def base_env(db_path: Path, instance: Path) -> dict:
+    env = dict(os.environ, OCOP_DATABASE_URL=f"sqlite:///{db_path}", OCOP_SECRET_KEY="bench",
+               OCOP_PUBLIC_BASE_URL="https://ocop.example.gov.vn",
+               OCOP_UPLOAD_FOLDER=str(instance / "uploads"),
+               OCOP_LOGIN_RATE_LIMIT="100000 per minute",
+               OCOP_LOGIN_ACCOUNT_RATE_LIMIT="100000 per minute",
+               OCOP_API_RATE_LIMIT="10000000 per minute", PYTHONPATH=str(ROOT))
+    env.pop("OCOP_RATELIMIT_STORAGE_URI", None)
+    return env
+
+
+def dataset(scale: str) -> Path:
+    """The generated SQLite database of ``scale`` (built once, then reused)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{scale}-seed{SEED}-{schema_key()}.sqlite3"
+    if path.exists():
+        print(f"dataset {scale}: cached {path.relative_to(ROOT)}", flush=True)
+        return path
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    env = base_env(partial, CACHE)
+    start = time.perf_counter()
+    flask(env, "db", "upgrade")
+    flask(env, "ocop", "import-units")
+    flask(env, "ocop", "generate", "--scale", scale, "--seed", str(SEED))
+    partial.rename(path)
+    seconds = time.perf_counter() - start
+    print(f"dataset {scale}: generated in {seconds:.0f} s", flush=True)
+    NOTES.append(f"Dataset `{scale}` (seed {SEED}) generated in {seconds:.0f} s this run "
+                 "(cached for the next).")
+    return path
+
+
+# -- gunicorn and wrk ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server did not answer {url}")
+
+
+def workers_of(master: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{master}/task/{master}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@contextmanager
+def gunicorn(app: str, env: dict, *, worker_class: str = "sync", threads: int = 1,
+             probe: str = "/"):
+    port = free_port()
+    command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+               "--worker-class", worker_class, "--threads", str(threads), "--log-level",
+               "warning", "--timeout", "120", app]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}{probe}")
+        proc.peak = lambda: max((peak_rss_mib(p) for p in workers_of(proc.pid)), default=0.0)
+        yield proc, f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def wrk(url: str, seconds: int) -> float:
+    out = subprocess.run(["wrk", "-t2", "-c50", f"-d{seconds}s", "--timeout", "10s", url],
+                         capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        NOTES.append(f"wrk {url}: {errors.group(1)} non-2xx answers")
+    return float(match.group(1))
+
+
+def http_section(small: Path, seconds: int) -> dict:
+    print("\n== HTTP: gunicorn, 2 sync workers, wrk -c50", flush=True)
+    con = sqlite3.connect(small)
+    token, number = con.execute(
+        "SELECT token, number FROM certificates WHERE revoked_at IS NULL ORDER BY id LIMIT 1"
+    ).fetchone()
+    con.close()
+    env = base_env(small, Path(tempfile.mkdtemp(prefix="ocop-bench-")))
+    bare = []
+    with gunicorn("benchmarks.bare_app:app", env, probe="/ok") as (_, base):
+        bare.append(wrk(f"{base}/ok", seconds))
+    figures = {}
+    with gunicorn("ocop_rating:create_app()", env) as (proc, base):
+        for label, path in (("verify page (HTML)", f"/verify/{token}"),
+                            ("API certificate (JSON)",
+                             f"/api/v1/certificates/{urllib.parse.quote(number, safe='')}")):
+            with urllib.request.urlopen(base + path) as response:
+                assert response.status == 200, path
+            figures[label] = wrk(base + path, seconds)
+        memory = proc.peak()
+    with gunicorn("benchmarks.bare_app:app", env, probe="/ok") as (_, base):
+        bare.append(wrk(f"{base}/ok", seconds))
+    bare_rps = statistics.fmean(bare)
+    row("HTTP", "bare Flask \"ok\" (before / after)", f"{bare[0]:.0f} / {bare[1]:.0f} req/s")
+    for label, rps in figures.items():
+        share = rps / bare_rps
+        row("HTTP", label, f"{rps:.0f} req/s", f"{bare_rps:.0f} req/s",
+            f"{share:.1%} (target ≥ 50%: {verdict(share >= 0.5)})")
+    return {"wrk_peak_mib": memory}
+
+
+# -- PDF -----------------------------------------------------------------------------------------
+
+def pdf_section(runs: int, batch: int) -> None:
+    print("\n== PDF", flush=True)
+    import io
+
+    import fontpkg
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from bench_certificate_pdf import certificate
+    from ocop_rating.certificates.pdf import render_certificate, zip_certificates
+    from ocop_rating.pdf import qr_drawing, register_fonts
+    from reportlab.lib import rl_accel
+
+    # The baseline: plain ReportLab, the same TTF file, the QR through the same drawing.
+    pdfmetrics.registerFont(TTFont("BenchPlain", str(fontpkg.path("Be Vietnam Pro", 400,
+                                                                   "normal"))))
+    register_fonts()
+
+    def minimal(data):
+        buf = io.BytesIO()
+        canv = Canvas(buf, pagesize=landscape(A4), invariant=1, initialFontName="BenchPlain")
+        canv.setFont("BenchPlain", 14)
+        for y, text in ((520, "GIẤY CHỨNG NHẬN SẢN PHẨM OCOP"), (490, data.product_name),
+                        (460, data.producer_name), (430, data.certificate_number)):
+            canv.drawString(72, y, text)
+        qr_drawing(data.verify_url, 92).drawOn(canv, 72, 72)
+        canv.showPage()
+        canv.save()
+        return buf.getvalue()
+
+    def cpu_ms(fn, offset):
+        fn(certificate(offset))  # warm-up
+        times = []
+        for n in range(offset + 1, offset + runs + 1):  # distinct QR codes each time
+            data = certificate(n)
+            start = time.process_time()
+            fn(data)
+            times.append((time.process_time() - start) * 1000)
+        return statistics.median(times)
+
+    # interleaved rounds, so load on the machine hits both alike
+    base, cert = [], []
+    for r in range(3):
+        base.append(cpu_ms(minimal, 10_000 * (2 * r + 1)))
+        cert.append(cpu_ms(render_certificate, 10_000 * (2 * r + 2)))
+    b, c = statistics.median(base), statistics.median(cert)
+    accel = "rl_accel C functions: " + (", ".join(sorted(rl_accel._c_funcs)) or "none")
+    NOTES.append(accel)
+    row("PDF", "certificate, CPU ms/page (median)", f"{c:.1f} ms", f"{b:.1f} ms",
+        f"{c / b:.2f}× (target ≤ 2×: {verdict(c / b <= 2)})")
+    items = [certificate(n) for n in range(1, batch + 1)]
+    start, cpu = time.perf_counter(), time.process_time()
+    data = zip_certificates(items)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    row("PDF", f"decision ZIP of {batch:,} certificates", f"{wall:.1f} s",
+        f"{batch * b / 1000:.1f} s", f"{wall / (batch * b / 1000):.2f}× of {batch:,} minimal "
+        f"pages (CPU {cpu:.1f} s, {len(data) / 2**20:.1f} MiB)")
+
+
+# -- office lists --------------------------------------------------------------------------------
+
+OFFICE_PAGES = ("home.index", "dossiers.index", "producers.index", "councils.index",
+                "certificates.index", "certificates.decisions", "reevaluation.index",
+                "audit.search", "accounts.users")
+
+
+def login(client, username: str) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    token = CSRF_RE.search(page).group(1)
+    response = client.post("/login", data={"username": username, "password": PASSWORD,
+                                           "csrf_token": token})
+    if response.status_code != 302:
+        raise SystemExit(f"login of {username} failed: HTTP {response.status_code}")
+
+
+def office_figures(path: Path, budget: float) -> dict:
+    """{(role, page): (p50, p95, queries, n, status)} for the ministry and one province."""
+    from sqlalchemy import event
+
+    from ocop_rating import create_app
+    from ocop_rating.db import db
+
+    instance = Path(tempfile.mkdtemp(prefix="ocop-bench-"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench",
+                      "LOGIN_RATE_LIMIT": "100000 per minute",
+                      "LOGIN_ACCOUNT_RATE_LIMIT": "100000 per minute",
+                      "PUBLIC_BASE_URL": "https://ocop.example.gov.vn"},
+                     instance_path=str(instance))
+    out = {}
+    with app.app_context():
+        counter = {"n": 0}
+
+        def count(*_args):
+            counter["n"] += 1
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        province = db.session.execute(db.text(
+            "SELECT province_code FROM certificates GROUP BY province_code "
+            "ORDER BY count(*) DESC LIMIT 1")).scalar()
+        with app.test_request_context():
+            from flask import url_for
+
+            urls = {}
+            for endpoint in OFFICE_PAGES:
+                try:
+                    urls[endpoint] = url_for(endpoint)
+                except Exception:  # noqa: BLE001 - an endpoint this version does not have
+                    continue
+    for role, username in (("ministry", "gen.tw.office"), ("province", f"gen.{province}.office")):
+        client = app.test_client()
+        login(client, username)
+        for endpoint, url in urls.items():
+            times, queries, status = [], [], None
+            spent = 0.0
+            while spent < budget or not times:
+                counter["n"] = 0
+                start = time.perf_counter()
+                response = client.get(url)
+                elapsed = time.perf_counter() - start
+                status = response.status_code
+                spent += elapsed
+                if status != 200:
+                    break
+                queries.append(counter["n"])
+                times.append(elapsed * 1000)
+                if len(times) >= 15:
+                    break
+            if status != 200:
+                out[(role, endpoint)] = (None, None, None, 0, status)
+                continue
+            if len(times) > 1:
+                times = times[1:]  # the first one warmed caches and templates
+            p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+            out[(role, endpoint)] = (statistics.median(times), p95, max(queries), len(times),
+                                     status)
+    with app.app_context():
+        db.engine.dispose()
+    shutil.rmtree(instance, ignore_errors=True)
+    return out
+
+
+def office_section(small: Path, national: Path, budget: float) -> None:
+    print("\n== Office lists (test client, one process)", flush=True)
+    s = office_figures(small, budget)
+    n = office_figures(national, budget)
+    for key in n:
+        role, endpoint = key
+        p50, p95, q, count, status = n[key]
+        sp50, sp95, sq, _, _ = s.get(key, (None, None, None, 0, None))
+        label = f"{role}: {endpoint}"
+        if p50 is None:
+            row("Office lists", label, f"HTTP {status}", "", "not measured")
+            continue
+        growth = p95 / sp95 if sp95 else float("nan")
+        # 10× the data: growth per 10× is the ratio itself
+        row("Office lists", label,
+            f"p50 {p50:.0f} / p95 {p95:.0f} ms, {q} q (n={count})",
+            f"small p95 {sp95:.0f} ms, {sq} q" if sp95 else "",
+            f"p95 ≤ 300 ms: {verdict(p95 <= 300)}; ×{growth:.2f} per 10× "
+            f"(≤ 1.5: {verdict(growth <= 1.5)}); queries {sq} → {q} "
+            f"({verdict(q == sq)})")
+
+
+# -- autosave ------------------------------------------------------------------------------------
+
+MEMBERS = 30
+SAVES = 8
+
+
+def autosave_database(folder: Path) -> tuple[Path, int, list[str], list[str]]:
+    """A fresh database with a council of 30 members scoring one evaluation."""
+    from flask_migrate import upgrade
+
+    from ocop_rating import create_app
+    from ocop_rating.db import db
+    from ocop_rating.geo.services import import_units
+
+    path = folder / "autosave.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"},
+                     instance_path=str(folder))
+    with app.app_context():
+        upgrade()
+        import_units()
+        db.session.commit()
+        from ocop_rating.councils import services
+        from ocop_rating.councils.models import RoundState
+        from ocop_rating.evaluation import services as scoring
+        from tests.factories import accepted_dossier, make_council
+
+        council, office, people = make_council(members=MEMBERS)
+        dossier = accepted_dossier(set_no=1)
+        round_ = services.create_legal_rounds(council, 2026, actor=office)[0]
+        services.move_round(round_, RoundState.open, actor=office)
+        evaluation = services.add_to_round(round_, dossier, actor=office)
+        services.move_round(round_, RoundState.scoring, actor=office)
+        db.session.commit()
+        codes = [i.code for i in scoring.sheet_definition(evaluation).items][:SAVES]
+        users = [p.username for p in people]
+        evaluation_id = evaluation.id
+        db.engine.dispose()
+    return path, evaluation_id, users, codes
+
+
+def autosave_run(env: dict, base: str, evaluation_id: int, users: list[str],
+                 codes: list[str]) -> dict:
+    from tests.factories import DEFAULT_PASSWORD
+
+    sessions = []
+    for username in users:  # log in and open each sheet before the clock starts
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{base}/login").read().decode()
+        token = CSRF_RE.search(page).group(1)
+        opener.open(f"{base}/login", urllib.parse.urlencode(
+            {"username": username, "password": DEFAULT_PASSWORD, "csrf_token": token}).encode())
+        score = f"{base}/councils/evaluations/{evaluation_id}/score"
+        page = opener.open(score).read().decode()
+        token = CSRF_RE.search(page).group(1)
+        opener.open(f"{score}/open", urllib.parse.urlencode({"csrf_token": token}).encode())
+        page = opener.open(score).read().decode()
+        version = re.search(r'name="version"[^>]*value="(\d+)"', page)
+        sessions.append({"opener": opener, "token": CSRF_RE.search(page).group(1),
+                         "version": int(version.group(1)) if version else 0, "acked": {}})
+    import json
+
+    barrier = threading.Barrier(len(sessions))
+    latencies, failures = [], []
+    lock = threading.Lock()
+
+    def member(s, index):
+        barrier.wait()
+        for k, code in enumerate(codes):
+            option = (index + k) % 2
+            body = urllib.parse.urlencode({"csrf_token": s["token"], "version": s["version"],
+                                           f"item-{code}": option}).encode()
+            request = urllib.request.Request(
+                f"{base}/councils/evaluations/{evaluation_id}/score/save", data=body,
+                headers={"Accept": "application/json"})
+            start = time.perf_counter()
+            try:
+                with s["opener"].open(request, timeout=60) as response:
+                    payload = json.loads(response.read())
+            except urllib.error.HTTPError as e:
+                with lock:
+                    failures.append(e.code)
+                continue
+            with lock:
+                latencies.append((time.perf_counter() - start) * 1000)
+            s["version"] = payload["sheet"]["version"]
+            s["acked"][code] = option
+
+    threads = [threading.Thread(target=member, args=(s, i)) for i, s in enumerate(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # lost writes: an acknowledged save whose value is not what the database holds
+    con = sqlite3.connect(env["OCOP_DATABASE_URL"].removeprefix("sqlite:///"))
+    lost = 0
+    for s, username in zip(sessions, users):
+        held = dict(con.execute(
+            "SELECT e.item_code, e.option_index FROM score_entries e "
+            "JOIN score_sheets s ON s.id = e.sheet_id JOIN council_members m ON m.id = s.member_id "
+            "JOIN users u ON u.id = m.user_id WHERE u.username = ? AND s.evaluation_id = ?",
+            (username, evaluation_id)).fetchall())
+        lost += sum(1 for code, option in s["acked"].items() if held.get(code) != option)
+    con.close()
+    latencies.sort()
+    return {"p50": statistics.median(latencies), "p99": latencies[int(len(latencies) * 0.99) - 1]
+            if len(latencies) > 1 else latencies[0], "ok": len(latencies), "failed": failures,
+            "lost": lost}
+
+
+def autosave_section() -> dict:
+    print(f"\n== Autosave: {MEMBERS} members at once, {SAVES} saves each", flush=True)
+    memory = {}
+    for label, worker_class, threads in (("2 sync workers", "sync", 1),
+                                          ("2 gthread workers × 4 threads", "gthread", 4)):
+        folder = Path(tempfile.mkdtemp(prefix="ocop-bench-autosave-"))
+        path, evaluation_id, users, codes = autosave_database(folder)
+        env = base_env(path, folder)
+        with gunicorn("ocop_rating:create_app()", env, worker_class=worker_class,
+                      threads=threads) as (proc, base):
+            result = autosave_run(env, base, evaluation_id, users, codes)
+            memory[label] = proc.peak()
+        shutil.rmtree(folder, ignore_errors=True)
+        failed = f", {len(result['failed'])} refused ({sorted(set(result['failed']))})" \
+            if result["failed"] else ""
+        row("Autosave", label, f"p50 {result['p50']:.0f} / p99 {result['p99']:.0f} ms",
+            "", f"p99 ≤ 300 ms: {verdict(result['p99'] <= 300)}; lost writes "
+            f"{result['lost']} ({verdict(result['lost'] == 0)}){failed}")
+    return memory
+
+
+# -- report --------------------------------------------------------------------------------------
+
+def machine() -> str:
+    free = subprocess.run(["free", "-m"], capture_output=True, text=True).stdout.splitlines()
+    mem = free[1].split()[1] if len(free) > 1 else "?"
+    load = os.getloadavg()
+    return (f"{os.cpu_count()} CPUs (`nproc` {subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()}), "
+            f"{mem} MiB RAM, load average {load[0]:.1f} at the start, Python "
+            f"{platform.python_version()}, {platform.platform()}")
+
+
+def write_report(started: datetime, seconds: float, host: str) -> None:
+    lines = ["# Benchmarks", "",
+             f"Written by `make bench` (benchmarks/run.py) on {started:%d/%m/%Y %H:%M} UTC in "
+             f"{seconds / 60:.1f} minutes. Machine: {host}.", "",
+             "Every figure sits beside its baseline measured in the same run. The machine is "
+             "shared: absolute times move with its load, the ratios much less.", ""]
+    section = None
+    for sec, figure, value, baseline, ratio in ROWS:
+        if sec != section:
+            lines += ["", f"## {sec}", "", "| figure | value | baseline | ratio / target |",
+                      "|---|---|---|---|"]
+            section = sec
+        lines.append(f"| {figure} | {value} | {baseline} | {ratio} |")
+    if NOTES:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in NOTES]
+    lines += ["", "## Production setting", "",
+              "Production runs gunicorn with threaded workers (`--worker-class gthread "
+              "--workers 2 --threads 4`, README, Production): the autosave figures above "
+              "compare it with sync workers.", ""]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+    print(f"\nwritten docs/benchmarks.md ({len(ROWS)} figures)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="short runs (a smoke test)")
+    args = parser.parse_args()
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    host = machine()
+    print(f"machine: {host}")
+    # --quick (a smoke test of the runner): tiny against small instead of small against national
+    small, national = (dataset("tiny"), dataset("small")) if args.quick else \
+        (dataset("small"), dataset("national"))
+    http = http_section(small, 3 if args.quick else 10)
+    pdf_section(20 if args.quick else 60, 100 if args.quick else 1000)
+    office_section(small, national, 1.0 if args.quick else 4.0)
+    memory = autosave_section()
+    row("Memory", "peak RSS per worker, app under wrk (2 sync)", f"{http['wrk_peak_mib']:.0f} MiB")
+    for label, mib in memory.items():
+        row("Memory", f"peak RSS per worker, autosave ({label})", f"{mib:.0f} MiB")
+    write_report(started, time.perf_counter() - t0, host)
+
+
+if __name__ == "__main__":
+    main()
