@@ -37,9 +37,18 @@ def test_every_heading_of_every_sheet_has_english():
 def test_no_english_text_is_empty_and_every_key_is_a_legal_text():
     raw = json.loads((DATA_DIR / "qd26-2026" / "en.json").read_text(encoding="utf-8"))
     assert all(v.strip() for v in raw["texts"].values())
-    known = set(_headings(get_rulebook("qd26-2026")))
+    book = get_rulebook("qd26-2026")
+    known = set(_headings(book)) | {o.label for sheet in book.sheets for item in sheet.items
+                                    for o in item.all_options} | {
+        c.label for sheet in book.sheets for item in sheet.items for c in item.cases}
     stale = [k for k in raw["texts"] if k not in known]
     assert not stale, f"English for texts no sheet carries: {stale}"
+
+
+def test_the_options_of_set_1_have_english():
+    sheet = get_rulebook("qd26-2026").sheet(1)
+    missing = [o.label for item in sheet.items for o in item.options if not translate(o.label)]
+    assert not missing, missing
 
 
 def test_points_of_a_part_are_translated_and_unknown_text_is_none():
