@@ -13,7 +13,7 @@ from .errors import OcopError
 def perform(action: Callable[[], object], success: str | Callable[[object], str] | None = None
             ) -> bool:
     """Run ``action`` (a service call); commit and flash ``success`` (a message, or a
-    function of the action's result), or roll back and flash the domain error."""
+    function of the action's result, None when there is nothing to report), or roll back and flash the domain error."""
     try:
         result = action()
     except OcopError as e:
@@ -21,6 +21,7 @@ def perform(action: Callable[[], object], success: str | Callable[[object], str]
         flash(str(e.message), "danger")
         return False
     db.session.commit()
-    if success is not None:
-        flash(str(success(result) if callable(success) else success), "success")
+    message = success(result) if callable(success) else success
+    if message:  # a function may return None when nothing was done: no success message then
+        flash(str(message), "success")
     return True

@@ -164,6 +164,69 @@ DEMO_PRODUCERS = [
 ]
 
 
+# The story's calendar (Vietnam dates; 2026 is the year of the demo councils): when each
+# dossier was created, submitted, forwarded by the commune and accepted or returned. The
+# dossiers of the first 2026 round were filed in the spring, the second round's in summer,
+# the ones still at the commune or province in the last weeks.
+# product: (created, submitted, forwarded, accepted or returned)
+DOSSIER_DATES = {
+    "Chả mực Vân Đồn": ("2026-02-10", "2026-02-24", "2026-03-06", "2026-03-20"),
+    "Trà hoa vàng sấy khô": ("2026-02-16", "2026-03-02", "2026-03-12", "2026-03-25"),
+    "Nước mắm Cái Rồng": ("2026-07-01", "2026-07-15", "2026-07-27", "2026-08-10"),
+    "Lan hồ điệp Đà Lạt": ("2026-09-20", "2026-10-05", "2026-10-15", "2026-10-28"),
+    "Cà phê Arabica Di Linh rang xay": ("2026-09-25", "2026-10-08", "2026-10-20",
+                                        "2026-11-05"),
+    "Trà hoa vàng túi lọc": ("2026-10-20", "2026-11-03", "2026-11-17", None),
+    "Rượu ba kích Vân Đồn": ("2026-10-28", "2026-11-10", None, "2026-11-18"),
+    "Sá sùng khô Quan Lạn": ("2026-11-12", "2026-11-26", None, None),
+    "Khăn thổ cẩm K'Ho": ("2026-11-15", "2026-11-30", None, None),
+    "Mật ong rừng Bản Sen": ("2026-11-20", None, None, None),
+    "Du lịch cộng đồng làng hoa Vạn Thành": ("2026-11-25", None, None, None),
+}
+
+
+def _moment(day: str | None, hour: int = 9):
+    """A Vietnam working hour on ``day`` (ISO), as the aware moment stored."""
+    from datetime import date, datetime, time
+
+    from .legaltime import VN_TZ
+
+    if day is None:
+        return None
+    return datetime.combine(date.fromisoformat(day), time(hour), tzinfo=VN_TZ)
+
+
+def _backdate(dossier, dates) -> None:
+    """Give a demo dossier the dates of its story instead of the moment of seeding."""
+    created, submitted, forwarded, decided = (_moment(d) for d in dates)
+    dossier.created_at = created
+    dossier.product.created_at = created
+    if dossier.submitted_at is not None:
+        dossier.submitted_at = submitted
+    if dossier.forwarded_at is not None:
+        dossier.forwarded_at = forwarded
+        if dossier.commune_check is not None and dossier.commune_check.checked_at is not None:
+            dossier.commune_check.checked_at = forwarded
+    if dossier.accepted_at is not None:
+        dossier.accepted_at = decided
+    if dossier.returned_at is not None:
+        dossier.returned_at = decided
+
+
+def _code_of_first_evaluation(product, actor) -> None:
+    """A product recognised on paper got its code in the year of that first evaluation
+    (22-06994-001-2023), not in the year it was put in the system."""
+    from datetime import date
+
+    from .products.services import assign_code
+
+    years = [date.fromisoformat(issued) for name, _s, _n, issued, *_rest in LEGACY
+             if name == product.name]
+    if years:
+        assign_code(product, commune_code=product.producer.commune_code,
+                    province_code=product.producer.province_code, on=min(years), actor=actor)
+
+
 def _officer(role: Role, commune_code: str | None, province_code: str) -> User:
     from .accounts.models import User as U
 
@@ -244,11 +307,13 @@ def seed_producers(report: SeedReport) -> None:
         for product_name, set_no, state in items:
             product = products.create_product(producer, name=product_name, set_no=set_no,
                                               description="", actor=user)
+            _code_of_first_evaluation(product, commune_officer)
             dossier = dossier_services.create_dossier(product, kind=DossierKind.first,
                                                       actor=user)
             _advance(dossier, state, user, commune_officer, province_officer)
             if dossier.status != DossierStatus(state):
                 raise RuntimeError(f"demo dossier for {product_name} ended {dossier.status}")
+            _backdate(dossier, DOSSIER_DATES[product_name])
             report.created += 1
     db.session.flush()
 
@@ -332,6 +397,14 @@ def seed_councils(report: SeedReport) -> None:
                                  "nhận 4 sao.", actor=members[1].user)
     councils.conclude_round(first, conclusion="Hội đồng thống nhất kết quả đợt 1 năm 2026.",
                             actor=office)
+    # The first round happened in June: its sheets, report and conclusion carry those dates.
+    evaluation.report_submitted_at = _moment("2026-05-15")
+    for concluded in (evaluation, tea_evaluation):
+        for sheet in concluded.sheets:
+            sheet.submitted_at = _moment("2026-06-18", 15)
+        concluded.concluded_at = _moment("2026-06-20", 11)
+    first.session_closed_at = _moment("2026-06-19", 16)
+    first.concluded_at = _moment("2026-06-22", 10)
 
     # Round 2: being scored. Two members have submitted, the chair is half-way.
     scoring = product_dossier("Nước mắm Cái Rồng")
@@ -343,6 +416,9 @@ def seed_councils(report: SeedReport) -> None:
         0, len(options) - 2))
     _score_fully(evaluation2, members[0].user, submit=False,
                  choose=lambda item, options: len(options) - 1)
+    for sheet in evaluation2.sheets:
+        if sheet.submitted_at is not None:
+            sheet.submitted_at = _moment("2026-11-27", 15)
 
     # The central council, with the province's 5★ proposal in its first 2027 round.
     ministry = accounts.find_user("bo.ocop")
@@ -415,6 +491,20 @@ def seed_certificates(report: SeedReport, round_) -> None:
             signer_name="Lê Quang Minh", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
             level=AuthorityLevel.province, actor=office)
     honey = certificates.find_by_number("301/GCN-UBND")
+    # The revocation follows its ground: the commune confirmed on 28/09 that production had
+    # stopped, and the province decided within the 15 days (05/10).
+    from .reevaluation import services as reevaluation
+    from .reevaluation.models import InspectionKind, InspectionOutcome
+
+    check = reevaluation.schedule_inspection(
+        honey, kind=InspectionKind.adhoc, on=date(2026, 9, 25),
+        inspector="Phòng Kinh tế đặc khu Vân Đồn", actor=office_qn)
+    reevaluation.record_findings(
+        check, done_on=date(2026, 9, 25), outcome=InspectionOutcome.violation,
+        findings="Hợp tác xã đã ngừng khai thác và đóng gói mật ong rừng từ tháng 8/2026.",
+        proposed_ground=RevocationGround.production_stopped.value,
+        concluded_on=date(2026, 9, 28), concluded_by="Xác nhận của UBND đặc khu Vân Đồn",
+        actor=office_qn)
     certificates.revoke([honey], ground=RevocationGround.production_stopped,
                         number="2790/QĐ-UBND", decided_on=date(2026, 10, 5),
                         signer_name="Nguyễn Văn Công", signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
@@ -427,7 +517,7 @@ def seed_reevaluation(report: SeedReport) -> None:
     """Certificates at the other points of their life: in the re-evaluation window with a
     dossier filed, kept valid past expiry by the transition rule; the notices the daily job
     sends; and post-recognition inspections."""
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime, timedelta, timezone
 
     from .certificates import services as certificates
     from .certificates.models import AuthorityLevel
@@ -448,6 +538,10 @@ def seed_reevaluation(report: SeedReport) -> None:
     for name, set_no, star, number, issued, decision_no, filed_at in plan:
         product = products.create_product(farm, name=name, set_no=set_no, description="",
                                           actor=owner)
+        products.assign_code(product, commune_code=farm.commune_code,
+                             province_code=farm.province_code,
+                             on=date.fromisoformat(issued), actor=office)
+        product.created_at = _moment(issued)
         certificate = certificates.record_legacy_certificate(
             product, star=star, number=number, issued_on=date.fromisoformat(issued),
             decision_number=decision_no, rulebook_code="qd148-2023",
@@ -462,6 +556,7 @@ def seed_reevaluation(report: SeedReport) -> None:
         dossier_services.submit(dossier, actor=owner)
         # History: this dossier was filed months ago (before the certificate expired).
         dossier.submitted_at = filed_at
+        dossier.created_at = filed_at - timedelta(days=12)
         del certificate
     db.session.flush()
     reevaluation.run_daily()

@@ -87,6 +87,33 @@ def format_points(value: Decimal | float | int | None, places: int = 2) -> str:
     return text.replace(".", ",") if select_locale() == "vi" else text
 
 
+def legal_text(text: str | None) -> str:
+    """A legal text (set name, part, criterion, ...) as plain text in the current language:
+    the rulebook's English layer in English when it has the text, else the Vietnamese."""
+    from .rulebook.english import translate
+
+    if not text:
+        return ""
+    return translate(text, select_locale()) or text
+
+
+def legal(text: str | None):
+    """A legal text for a page: in English, the English layer followed by the Vietnamese
+    legal text (the authority, marked lang="vi"); in Vietnamese, the text alone."""
+    from markupsafe import Markup, escape
+
+    from .rulebook.english import translate
+
+    if not text:
+        return ""
+    translated = translate(text, select_locale())
+    if translated is None:
+        return Markup('<span lang="vi">%s</span>') % text if select_locale() != "vi" \
+            else escape(text)
+    return Markup('<span lang="%s">%s</span> <span class="legal-vi" lang="vi">%s</span>') % (
+        select_locale(), translated, text)
+
+
 def init_app(app: Flask, babel: Babel) -> None:
     try:
         compile_catalogs()
@@ -97,6 +124,8 @@ def init_app(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["points"] = format_points
+    app.jinja_env.filters["legal"] = legal
+    app.jinja_env.filters["legal_text"] = legal_text
     from .text import sentence_case
 
     app.jinja_env.filters["sentence"] = sentence_case

@@ -10,4 +10,4 @@ from . import views  # noqa: E402,F401
 from .permissions import Permission, has_permission  # noqa: E402
 
 nav.register("accounts.users", _l("Người dùng"),
-             lambda user: has_permission(user, Permission.view_users), order=90)
+             lambda user: has_permission(user, Permission.view_users), order=90, group="admin")

@@ -16,7 +16,7 @@ from . import trail
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-nav.register("audit.search", _l("Nhật ký"), lambda user: trail.may_search(user), order=95)
+nav.register("audit.search", _l("Nhật ký"), lambda user: trail.may_search(user), order=95, group="admin")
 
 
 @bp.app_template_global("history_url")

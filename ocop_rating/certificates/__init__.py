@@ -10,6 +10,6 @@ from . import views  # noqa: E402,F401
 
 nav.register("certificates.index", _l("Giấy chứng nhận"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,
-                                                    Role.commune}, order=40)
+                                                    Role.commune}, order=40, group="recognition")
 nav.register("certificates.mine", _l("Giấy chứng nhận của tôi"),
-             lambda u: getattr(u, "role", None) == Role.producer, order=40)
+             lambda u: getattr(u, "role", None) == Role.producer, order=40, group="recognition")

@@ -10,4 +10,4 @@ from . import views  # noqa: E402,F401
 
 nav.register("councils.index", _l("Hội đồng"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,
-                                                    Role.council_member}, order=30)
+                                                    Role.council_member}, order=30, group="evaluation")

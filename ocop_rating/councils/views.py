@@ -341,6 +341,9 @@ def add_dossier(round_id: int):
         abort(403)
     _confirm()
     dossiers = [db.get_or_404(Dossier, i) for i in request.form.getlist("dossier_id", type=db_id)]
+    if not dossiers:  # nothing was done: say so, never "0 dossiers added"
+        flash(_("Chưa chọn hồ sơ nào: đánh dấu các hồ sơ cần đưa vào đợt."), "warning")
+        return redirect(url_for("councils.round_detail", round_id=round_.id))
     perform(lambda: [services.add_to_round(round_, d, actor=current_user) for d in dossiers],
             _("Đã đưa %(n)d hồ sơ vào đợt.", n=len(dossiers)))
     return redirect(url_for("councils.round_detail", round_id=round_.id))

@@ -11,7 +11,7 @@ from . import views  # noqa: E402,F401
 
 nav.register("dossiers.index", _l("Hồ sơ"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,
-                                                    Role.commune, Role.producer}, order=10)
+                                                    Role.commune, Role.producer}, order=10, group="dossiers")
 
 
 ACTION_LABELS = {

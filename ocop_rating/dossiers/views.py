@@ -222,7 +222,7 @@ def self_assessment(dossier_id: int):
             return services.save_claims(dossier, values, notes=notes, actor=current_user)
 
         perform(save, lambda changed: _("Đã lưu phiếu tự đánh giá (%(n)d mục thay đổi).",
-                                        n=len(changed)))
+                                        n=len(changed)) if changed else None)
         return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id))
     return render_template(
         "dossiers/self_assessment.html", dossier=dossier, sheet=sheet, editable=editable,

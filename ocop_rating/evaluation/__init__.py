@@ -16,4 +16,4 @@ _councils_views.evaluation_page_renderer = views.render_show
 
 nav.register("evaluation.my_work", _l("Chấm điểm"),
              lambda u: getattr(u, "role", None) in {Role.council_member, Role.province,
-                                                    Role.ministry}, order=31)
+                                                    Role.ministry}, order=31, group="evaluation")

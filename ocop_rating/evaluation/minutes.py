@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..councils import services as councils
 from ..councils.models import CouncilLevel, MemberRole, Round, RoundState
 from ..legaltime import legal_date, legal_today
+from ..pdf.text import fmt_fixed
 from ..rulebook import get_rulebook
 from . import papers as reports
 from . import services
@@ -34,7 +35,7 @@ def _rules_label(rules: dict) -> str:
 def _rescore_lines(passes, names: dict[int, str]) -> tuple[str, ...]:
     lines = []
     for r in passes:
-        before = "; ".join(f"{names.get(int(mid), mid)} {Decimal(v['total']):.2f}"
+        before = "; ".join(f"{names.get(int(mid), mid)} {fmt_fixed(Decimal(v['total']))}"
                            for mid, v in sorted(r["previous"].items(), key=lambda kv: kv[0]))
         lines.append(f"Lần {r['seq']}: chấm lại các mục {', '.join(r['items'])} – lý do: "
                      f"{r['reason']}. Tổng điểm trước khi chấm lại: {before}")

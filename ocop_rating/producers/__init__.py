@@ -10,6 +10,6 @@ from . import views  # noqa: F401
 
 nav.register("producers.index", _l("Chủ thể OCOP"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,
-                                                    Role.commune}, order=20)
+                                                    Role.commune}, order=20, group="dossiers")
 nav.register("producers.mine", _l("Hồ sơ chủ thể"),
-             lambda u: getattr(u, "role", None) == Role.producer, order=20)
+             lambda u: getattr(u, "role", None) == Role.producer, order=20, group="dossiers")

@@ -10,14 +10,14 @@ from wtforms import (
 
 from ..forms import Form, chosen, email, equal_to, length, optional, regexp, required
 from .ethnicities import ETHNICITIES
-from .models import Gender, ProducerKind
+from .models import GENDER_LABELS, KIND_LABELS, Gender, ProducerKind
 
 
 class ProducerFieldsMixin:
     """The entity's facts, shared by sign-up and profile editing."""
 
     kind = SelectField(_l("Loại hình chủ thể"), validators=[chosen()],
-                       choices=[(k.value, k.label) for k in ProducerKind])
+                       choices=[(k.value, KIND_LABELS[k]) for k in ProducerKind])  # lazy
     name = StringField(_l("Tên chủ thể"), validators=[required(), length(max=255)])
     registration_number = StringField(
         _l("Mã số doanh nghiệp / HTX / hộ kinh doanh"),
@@ -40,7 +40,7 @@ class ProducerFieldsMixin:
     # Criterion 3.2 scores these facts: nothing is preselected, each is a required choice.
     representative_gender = SelectField(_l("Giới tính người đại diện"), validators=[chosen()],
                                         choices=[("", _l("— Chọn —"))]
-                                        + [(g.value, g.label) for g in Gender], default="")
+                                        + [(g.value, GENDER_LABELS[g]) for g in Gender], default="")
     representative_ethnicity = SelectField(_l("Dân tộc người đại diện"), validators=[chosen()],
                                            choices=[("", _l("— Chọn —"))] + list(ETHNICITIES),
                                            default="")

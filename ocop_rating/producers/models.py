@@ -51,7 +51,10 @@ class Gender(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return str({Gender.female: _l("Nữ"), Gender.male: _l("Nam")}[self])
+        return str(GENDER_LABELS[self])
+
+
+GENDER_LABELS = {Gender.female: _l("Nữ"), Gender.male: _l("Nam")}
 
 
 class ProducerStatus(str, enum.Enum):

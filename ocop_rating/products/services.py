@@ -26,14 +26,15 @@ def current_rulebook_code() -> str:
     return rulebook_for_date(legal_today()).code
 
 
-def set_choices(rulebook_code: str | None = None) -> list[tuple[int, str, str]]:
-    """(set number, set name, group label) for every product set, in legal order."""
+def set_choices(rulebook_code: str | None = None) -> list[tuple[int, str, str, str]]:
+    """(set number, set name, group label, subgroup label) for every product set, in legal
+    order (the legal Vietnamese texts; views translate them through i18n.legal_text)."""
     rulebook = get_rulebook(rulebook_code or current_rulebook_code())
     out = []
     for group in rulebook.groups:
         for sub in group.subgroups:
             for number in sub.sets:
-                out.append((number, rulebook.sheet(number).name, f"{group.label} — {sub.label}"))
+                out.append((number, rulebook.sheet(number).name, group.label, sub.label))
     return sorted(out)
 
 

@@ -6,6 +6,7 @@ from ..accounts.roles import Role
 from ..db import db
 from ..errors import OcopError
 from ..forms import attach_error
+from ..i18n import legal_text
 from . import bp, services
 from .forms import PhotoForm, ProductForm
 from .models import Product, ProductPhoto
@@ -17,7 +18,8 @@ ERROR_FIELDS = {"unknown_set": "set_no", "set_not_for_kind": "set_no",
 
 def _set_choices(form: ProductForm) -> None:
     form.set_no.choices = [(0, _("— Chọn bộ sản phẩm —"))] + [
-        (number, f"{number}. {name} ({group})") for number, name, group in services.set_choices()]
+        (number, f"{number}. {legal_text(name)} ({legal_text(group)} — {legal_text(sub)})")
+        for number, name, group, sub in services.set_choices()]
 
 
 def _producer_of_current_user():

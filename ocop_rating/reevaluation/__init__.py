@@ -11,4 +11,4 @@ from . import views  # noqa: E402,F401
 
 nav.register("reevaluation.index", _l("Đánh giá lại"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province,
-                                                    Role.commune}, order=45)
+                                                    Role.commune}, order=45, group="recognition")

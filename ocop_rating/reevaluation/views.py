@@ -304,7 +304,11 @@ def refresh_plan(plan_id: int):
         abort(400)
     added = services.refresh_plan(plan_)
     db.session.commit()
-    flash(_("Đã cập nhật kế hoạch: thêm %(n)d giấy chứng nhận.", n=added), "success")
+    if added:
+        flash(_("Đã cập nhật kế hoạch: thêm %(n)d giấy chứng nhận.", n=added), "success")
+    else:
+        flash(_("Kế hoạch đã đầy đủ: không có giấy chứng nhận mới nào hết hiệu lực trong kỳ."),
+              "info")
     return redirect(url_for("reevaluation.plan", plan_id=plan_.id))
 
 

@@ -8,4 +8,4 @@ bp = Blueprint("sheets", __name__, url_prefix="/rulebooks")
 from .. import nav  # noqa: E402
 from . import views  # noqa: E402,F401
 
-nav.register("sheets.index", _l("Bộ tiêu chí"), lambda u: True, order=70)
+nav.register("sheets.index", _l("Bộ tiêu chí"), lambda u: True, order=70, group="evaluation")

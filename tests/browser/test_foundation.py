@@ -20,6 +20,11 @@ def nav_link(page, name):
     return page.get_by_role("navigation").get_by_role("link", name=name, exact=True)
 
 
+def nav_open(page, group):
+    """Open a group of the top menu (a dropdown button)."""
+    page.get_by_role("navigation").get_by_role("button", name=group, exact=True).click()
+
+
 def test_login_page_speaks_vietnamese_by_default(page):
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login$"))
@@ -84,6 +89,7 @@ def test_english_sticks_across_pages_and_vietnamese_comes_back(page, db):
     page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hello, Trần Văn Nam")).to_be_visible()
+    nav_open(page, "Administration")
     nav_link(page, "Users").click()
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=user.username)).to_contain_text(
@@ -101,6 +107,7 @@ def test_province_office_creates_a_commune_officer_through_the_cascading_select(
     office = make_user(Role.province, province_code=QUANG_NINH)
     communes_of_quang_ninh = len(communes_of(QUANG_NINH))
     login(page, office)
+    nav_open(page, "Quản trị")
     nav_link(page, "Người dùng").click()
     page.get_by_role("link", name="Tạo tài khoản").click()
     page.wait_for_url("**/users/new")  # loaded, scripts included: the cascade is wired
@@ -169,6 +176,7 @@ def test_admin_deactivates_a_user_through_the_confirm_dialog(page, new_page, db)
     elsewhere = new_page()  # the target is logged in on another machine meanwhile
     login(elsewhere, target)
     login(page, admin)
+    nav_open(page, "Quản trị")
     nav_link(page, "Người dùng").click()
 
     dialogs, posts = [], []
@@ -225,6 +233,7 @@ def test_css_and_javascript_are_served_by_the_app_itself(page, db, live_server):
     page.on("request", lambda request: requests.append(request.url))
     page.on("response", on_response)
     login(page, make_user(Role.province))  # the login page, then the dashboard
+    nav_open(page, "Quản trị")
     nav_link(page, "Người dùng").click()
     page.wait_for_url("**/users")
 

@@ -110,3 +110,12 @@ def test_a_producer_sees_only_its_own_entity(client, db, login_as):
     assert client.get(f"/producers/{mine.id}").status_code == 200
     assert client.get(f"/producers/{theirs.id}").status_code == 403
     assert client.get("/producers/").status_code == 403
+
+
+def test_sign_up_in_english_lists_producer_kinds_and_genders_in_english(client):
+    form_post(client, "/language", {"lang": "en", "next": "/producers/signup"},
+              form_page="/producers/signup")
+    text = client.get("/producers/signup").get_data(as_text=True)
+    assert '<option value="cooperative">Cooperative</option>' in text
+    assert '<option value="female">Female</option>' in text
+    assert ">Hợp tác xã<" not in text and ">Nữ<" not in text

@@ -43,7 +43,8 @@ def test_only_known_warnings_remain(rulebook):
 
 def test_folder_holds_rulebook_and_26_readable_sets():
     names = sorted(p.name for p in FOLDER.iterdir())
-    assert names == ["rulebook.json"] + [f"set-{n:02d}.json" for n in range(1, 27)]
+    # en.json: the English layer beside the legal text (rulebook/english.py)
+    assert names == ["en.json", "rulebook.json"] + [f"set-{n:02d}.json" for n in range(1, 27)]
     text = (FOLDER / "set-01.json").read_text(encoding="utf-8")
     assert "Rau, củ, quả, hạt tươi" in text  # ensure_ascii=False
     assert text.startswith('{\n  "rulebook": "qd26-2026",')  # indent=2

@@ -53,3 +53,24 @@ def test_flask_cli_rulebook_score(cli, tmp_path):
     bad.write_text(json.dumps({"99.1": 0}))
     result = cli("ocop", "rulebook", "score", "--set", "1", "--choices", str(bad))
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_english_sheet_shows_english_beside_the_vietnamese_legal_text(client):
+    from tests.conftest import form_post
+
+    form_post(client, "/language", {"lang": "en", "next": "/rulebooks/qd26-2026/sets/1"},
+              form_page="/rulebooks/")
+    text = client.get("/rulebooks/qd26-2026/sets/1").get_data(as_text=True)
+    assert "Fresh vegetables, tubers, fruits and nuts" in text
+    assert ('<span lang="en">PRODUCT AND COMMUNITY STRENGTH (40 points)</span> '
+            '<span class="legal-vi" lang="vi">SẢN PHẨM VÀ SỨC MẠNH CỦA CỘNG ĐỒNG (40 Điểm)</span>'
+            ) in text
+    assert '<span lang="en">Origin of the product</span>' in text
+    index = client.get("/rulebooks/").get_data(as_text=True)
+    assert "Coffee and cocoa products" in index and "Sản phẩm cà phê, ca cao" not in index
+
+
+def test_vietnamese_sheet_shows_the_legal_text_alone(client):
+    text = client.get("/rulebooks/qd26-2026/sets/1").get_data(as_text=True)
+    assert "SẢN PHẨM VÀ SỨC MẠNH CỦA CỘNG ĐỒNG (40 Điểm)" in text
+    assert "PRODUCT AND COMMUNITY STRENGTH" not in text and 'class="legal-vi"' not in text
