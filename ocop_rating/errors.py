@@ -53,6 +53,9 @@ def _wants_json() -> bool:
     )
 
 
+wants_json = _wants_json  # for views answering both a form post and fetch/XHR
+
+
 # Driver messages meaning "another transaction holds the database": retry later (503).
 BUSY_WORDS = ("locked", "database is busy", "deadlock", "could not obtain lock",
               "could not serialize access", "lock timeout")
