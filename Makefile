@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps run setup-db test test-postgres bench mutation messages clean
+.PHONY: install system-deps run setup-db test test-postgres test-e2e bench mutation messages screenshots clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# The main screens, photographed on a fresh demo database, into docs/screenshots/ (README).
+screenshots: install
+	$(PY) tools/screenshots.py
