@@ -228,3 +228,16 @@ def test_form01_papers_are_uploaded_and_shown_in_the_commune_check(app, client, 
     assert "dkkd.pdf" in line
     assert "Chủ thể chưa tải lên bản điện tử." in \
         check[check.index('id="check-food_safety"'):check.index('id="check-declaration"')]
+
+
+def test_an_oversized_request_elsewhere_gives_the_limits_too(client, db, login_as, dossier, app):
+    _d, user = dossier
+    login_as(user)
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    try:
+        response = form_post(client, "/products/new", {"name": "x" * 8000}, form_page="/")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 25 * 1024 * 1024
+    assert response.status_code == 413
+    assert "Tệp tải lên vượt quá dung lượng cho phép. Tối đa 20 MB mỗi tệp, 4 KB mỗi lần gửi." \
+        in response.get_data(as_text=True)
