@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps bench-deps run setup-db test test-postgres bench mutation messages clean
+.PHONY: install system-deps bench-deps run setup-db test test-postgres test-e2e bench mutation messages screenshots clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,9 +36,14 @@ run: setup-db
 	@echo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite; set OCOP_TEST_DATABASE_URL to run it on PostgreSQL.
+# The whole suite on SQLite; set OCOP_TEST_DATABASE_URL to run it on PostgreSQL. The journey
+# of tests/e2e (marker e2e) runs in make test-e2e, which .ci/run runs after the two suites.
 test: install system-deps
-	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -q -m "not e2e" $(PYTEST_ARGS)
+
+# The whole journey in a real browser (tests/e2e/test_journey.py), sign-up to revocation.
+test-e2e: install system-deps
+	$(PY) -m pytest -q -m e2e tests/e2e $(PYTEST_ARGS)
 
 test-postgres:
 	OCOP_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(MAKE) test
@@ -74,3 +79,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+# The main screens, photographed on a fresh demo database, into docs/screenshots/ (README).
+screenshots: install
+	$(PY) tools/screenshots.py

@@ -53,6 +53,9 @@ def _wants_json() -> bool:
     )
 
 
+wants_json = _wants_json  # for views answering both a form post and fetch/XHR
+
+
 # Driver messages meaning "another transaction holds the database": retry later (503).
 BUSY_WORDS = ("locked", "database is busy", "deadlock", "could not obtain lock",
               "could not serialize access", "lock timeout")
@@ -139,6 +142,10 @@ def register_error_handlers(app: Flask) -> None:
                 headers["Allow"] = value
         if e.code == 429 and getattr(e, "retry_after", None):
             headers["Retry-After"] = str(e.retry_after)
+        if e.code == 413:  # say what the limits are (a dossier's uploads have their own page)
+            from .files.services import upload_limits
+
+            return _render(413, f"{_MESSAGES[413]()} {upload_limits()['text']}")
         return _render(e.code or 500, headers=headers)
 
     @app.errorhandler(Exception)

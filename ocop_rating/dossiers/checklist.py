@@ -36,6 +36,10 @@ CHECKLIST: tuple[ChecklistItem, ...] = (
                   frozenset({TOURISM_SET})),
 )
 
+# The papers of the checklist the producer uploads with Form 01 (the commune then checks
+# them in Form 03 without asking for paper copies).
+FORM01_DOCUMENTS = ("registration", "food_safety")
+
 LOCAL_ITEMS = (
     ("origin_assessment", _l("Nguồn gốc sản phẩm và nguyên liệu địa phương")),
     ("labour_assessment", _l("Sử dụng lao động địa phương")),

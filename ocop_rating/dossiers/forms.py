@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf.file import MultipleFileField
 from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import NumberRange
 
@@ -30,8 +30,10 @@ class RegistrationForm(Form):
 
 
 class EvidenceForm(Form):
-    file = FileField(_l("Tệp minh chứng (PDF, JPEG, PNG, DOCX, XLSX)"), validators=[required()])
+    # Several files at once; each is checked by content and size in add_evidence_batch.
+    file = MultipleFileField(_l("Tệp minh chứng (PDF, JPEG, PNG, DOCX, XLSX)"))
     item_code = HiddenField()
+    document = HiddenField()  # a Form 01 paper (checklist code) instead of a criterion
     label = StringField(_l("Mô tả tệp"), validators=[optional(), length(max=255)])
     submit = SubmitField(_l("Tải lên"))
 

@@ -87,9 +87,20 @@ class Dossier(db.Model):
         return {c.item_code: c for c in self.claims}
 
     def evidence_by_code(self) -> dict[str | None, list[Evidence]]:
+        """Evidence of the sheet's criteria (and the dossier as a whole, under None); the
+        Form 01 papers are in ``documents_by_code``."""
         grouped: dict[str | None, list[Evidence]] = {}
         for e in self.evidence:
-            grouped.setdefault(e.item_code, []).append(e)
+            if e.document is None:
+                grouped.setdefault(e.item_code, []).append(e)
+        return grouped
+
+    def documents_by_code(self) -> dict[str, list[Evidence]]:
+        """The papers filed with Form 01, by checklist code ("registration", "food_safety")."""
+        grouped: dict[str, list[Evidence]] = {}
+        for e in self.evidence:
+            if e.document is not None:
+                grouped.setdefault(e.document, []).append(e)
         return grouped
 
     # -- permissions: role and jurisdiction through the one helper ------------------------
@@ -138,7 +149,9 @@ class SelfAssessmentClaim(db.Model):
 
 
 class Evidence(db.Model):
-    """A file backing a claim (item_code) or the dossier as a whole (item_code NULL)."""
+    """A file backing a claim (item_code), one of the papers filed with Form 01 that the
+    commune checks in Form 03 (document: a checklist code such as "registration" or
+    "food_safety"), or the dossier as a whole (both NULL)."""
 
     __tablename__ = "evidence"
 
@@ -146,6 +159,7 @@ class Evidence(db.Model):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id", ondelete="CASCADE"),
                                             index=True)
     item_code: Mapped[str | None] = mapped_column(String(16))
+    document: Mapped[str | None] = mapped_column(String(30))
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
     label: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

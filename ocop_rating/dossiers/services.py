@@ -23,7 +23,7 @@ from ..products.models import Product
 from ..products.services import assign_code, current_rulebook_code
 from ..rulebook import RulebookError, SheetResult, get_rulebook, score_sheet
 from ..workdays import add_working_days
-from .checklist import LOCAL_ITEMS, checklist_for
+from .checklist import FORM01_DOCUMENTS, LOCAL_ITEMS, checklist_for
 from .models import CommuneCheck, Dossier, DossierKind, Evidence, SelfAssessmentClaim
 from .states import DossierStatus, transition
 
@@ -198,6 +198,7 @@ def _prefill_from_last_evaluation(dossier: Dossier) -> None:
     for evidence in previous.evidence:
         if evidence.item_code is None or evidence.item_code in codes:
             dossier.evidence.append(Evidence(item_code=evidence.item_code,
+                                             document=evidence.document,
                                              file_id=evidence.file_id, label=evidence.label))
     db.session.flush()
 
@@ -333,26 +334,77 @@ def projection(dossier: Dossier) -> SheetResult:
     return score_sheet(sheet, choices, cases=cases)
 
 
-def add_evidence(dossier: Dossier, file_storage, *, item_code: str | None, label: str,
-                 actor) -> Evidence:
-    """Attach an evidence file to one item of the sheet (or to the dossier as a whole)."""
-    from ..files.services import store_upload
+def form01_documents(dossier: Dossier):
+    """The papers of the Form 03 checklist the producer files with Form 01 (the business
+    registration; the food-safety certificate for the sets that need one)."""
+    return [item for item in checklist_for(dossier.set_no) if item.code in FORM01_DOCUMENTS]
 
-    _check_editable(dossier, actor)
+
+def _check_evidence_place(dossier: Dossier, item_code: str | None, document: str | None) -> None:
+    if item_code and document:
+        raise DossierError(_("Một tệp thuộc một mục hoặc một giấy tờ, không cả hai."),
+                           code="invalid_place")
     if item_code:
         try:
             sheet_of(dossier).item(item_code)
         except RulebookError:
             raise DossierError(_("Mục %(c)s không có trong phiếu đánh giá.", c=item_code),
                                code="unknown_item") from None
+    if document and document not in {item.code for item in form01_documents(dossier)}:
+        raise DossierError(_("Giấy tờ này không thuộc hồ sơ của bộ sản phẩm này."),
+                           code="unknown_document")
+
+
+def add_evidence(dossier: Dossier, file_storage, *, item_code: str | None, label: str,
+                 actor, document: str | None = None) -> Evidence:
+    """Attach an evidence file to one item of the sheet, to one Form 01 paper
+    (``document``), or to the dossier as a whole."""
+    from ..files.services import store_upload
+
+    _check_editable(dossier, actor)
+    _check_evidence_place(dossier, item_code, document)
     stored = store_upload(file_storage, actor=actor)
-    evidence = Evidence(item_code=item_code or None, file_id=stored.id,
+    evidence = Evidence(item_code=item_code or None, document=document or None,
+                        file_id=stored.id,
                         label=(label or stored.original_name or "").strip()[:255])
     dossier.evidence.append(evidence)
     db.session.flush()
     audit.record(dossier, "evidence_added", actor=actor,
-                 data={"item": item_code, "file": stored.id, "name": stored.original_name})
+                 data={"item": item_code, "document": document, "file": stored.id,
+                       "name": stored.original_name})
     return evidence
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    added: list[Evidence]
+    rejected: list  # files.services.UploadRejected, in the order the files came
+
+
+def add_evidence_batch(dossier: Dossier, file_storages, *, item_code: str | None, label: str,
+                       actor, document: str | None = None) -> BatchResult:
+    """Several files for one criterion (or one Form 01 paper) in one go. Each file is
+    checked on its own: a refused file (wrong type, too large, empty) is reported with its
+    reason and the good ones are kept (docs/decisions.md, "Evidence in batches"). A refusal
+    that concerns the whole batch (the dossier is not editable, the criterion does not exist)
+    raises before any file is stored. ``label`` names the file only when there is one."""
+    from ..files.services import UploadRejected
+
+    _check_editable(dossier, actor)
+    _check_evidence_place(dossier, item_code, document)
+    # An <input type=file multiple> left empty still sends one part with no name.
+    file_storages = [f for f in file_storages if f is not None and getattr(f, "filename", "")]
+    if not file_storages:
+        raise UploadRejected(_("Chưa chọn tệp nào."), code="empty")
+    added, rejected = [], []
+    for storage in file_storages:
+        try:
+            added.append(add_evidence(dossier, storage, item_code=item_code, document=document,
+                                      label=label if len(file_storages) == 1 else "",
+                                      actor=actor))
+        except UploadRejected as e:
+            rejected.append(e)
+    return BatchResult(added=added, rejected=rejected)
 
 
 def remove_evidence(evidence: Evidence, *, actor) -> None:

@@ -8,12 +8,12 @@ from ..actions import perform
 from ..db import db
 from ..errors import OcopError
 from ..exports import content_disposition
-from ..forms import ConfirmForm, attach_error
+from ..forms import ConfirmForm, attach_error, errors_text
 from ..legaltime import legal_date, legal_today
 from ..products.models import Product
 from ..security.ids import db_id
 from . import bp, services
-from .checklist import LOCAL_ITEMS, checklist_for
+from .checklist import FORM01_DOCUMENTS, LOCAL_ITEMS, checklist_for
 from .forms import EvidenceForm, ReasonForm, RegistrationForm
 from .models import Dossier, DossierKind, Evidence
 from .results import producer_result
@@ -180,8 +180,17 @@ def registration(dossier_id: int):
     elif dossier.samples_handed_on:
         form.samples_handed_on.data = dossier.samples_handed_on
     status = 422 if request.method == "POST" else 200
+    return _registration_page(dossier, form, editable=editable, status=status)
+
+
+def _registration_page(dossier: Dossier, form, *, editable: bool, status: int = 200,
+                       upload_errors: dict | None = None):
+    from ..files.services import upload_limits
+
     return render_template("dossiers/registration.html", dossier=dossier, form=form,
-                           editable=editable), status
+                           editable=editable, documents=services.form01_documents(dossier),
+                           filed=dossier.documents_by_code(), evidence_form=EvidenceForm(),
+                           limits=upload_limits(), upload_errors=upload_errors or {}), status
 
 
 def _claims_from_form(form, sheet) -> tuple[dict, dict]:
@@ -224,11 +233,19 @@ def self_assessment(dossier_id: int):
         perform(save, lambda changed: _("Đã lưu phiếu tự đánh giá (%(n)d mục thay đổi).",
                                         n=len(changed)) if changed else None)
         return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id))
+    return _self_assessment_page(dossier, editable=editable)
+
+
+def _self_assessment_page(dossier: Dossier, *, editable: bool, status: int = 200,
+                          upload_errors: dict | None = None):
+    from ..files.services import upload_limits
+
     return render_template(
-        "dossiers/self_assessment.html", dossier=dossier, sheet=sheet, editable=editable,
-        claims=dossier.claims_by_code(), evidence=dossier.evidence_by_code(),
+        "dossiers/self_assessment.html", dossier=dossier, sheet=services.sheet_of(dossier),
+        editable=editable, claims=dossier.claims_by_code(), evidence=dossier.evidence_by_code(),
         projection=_projection_json(dossier), evidence_form=EvidenceForm(),
-        derived=services.DERIVED_ITEMS)
+        derived=services.DERIVED_ITEMS, limits=upload_limits(),
+        upload_errors=upload_errors or {}), status
 
 
 @bp.post("/<int:dossier_id>/self-assessment/autosave")
@@ -253,21 +270,106 @@ def autosave(dossier_id: int):
     return jsonify(saved=True, projection=_projection_json(dossier))
 
 
+def _evidence_json(dossier: Dossier, e: Evidence) -> dict:
+    return {"id": e.id, "name": e.label or e.file.original_name,
+            "url": url_for("dossiers.evidence_file", dossier_id=dossier.id, evidence_id=e.id),
+            "delete_url": url_for("dossiers.remove_evidence", dossier_id=dossier.id,
+                                  evidence_id=e.id)}
+
+
+def _slot_anchor(item_code: str | None, document: str | None) -> str:
+    return f"doc-{document}" if document else f"item-{item_code}" if item_code else "general"
+
+
 @bp.post("/<int:dossier_id>/evidence")
 @login_required
 def add_evidence(dossier_id: int):
+    """One or several files for one criterion (or one Form 01 paper) in one POST.
+
+    Sent by evidence.js (fetch/XHR, ``Accept: application/json``): answers JSON with the
+    files kept and those refused, each refusal with its reason. Sent as a plain form (no
+    JavaScript): redirects back to the criterion when every file was kept, otherwise
+    re-renders the page with the reasons beside the criterion (422)."""
+    from ..errors import wants_json
+
     dossier = _load(dossier_id)
     if not dossier.can_edit(current_user):
         abort(403)
     form = EvidenceForm()
-    anchor = f"item-{form.item_code.data}" if form.item_code.data else "general"
-    if form.validate_on_submit():
-        perform(lambda: services.add_evidence(
-            dossier, form.file.data, item_code=form.item_code.data or None,
-            label=form.label.data or "", actor=current_user), _("Đã tải lên minh chứng."))
+    if not form.validate_on_submit():  # CSRF, the description's length
+        message = errors_text(form) or _("Vui lòng chọn tệp minh chứng.")
+        if wants_json():
+            return jsonify(error={"status": 400, "code": "invalid_form", "message": message}), 400
+        flash(message, "danger")
+        return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id))
+    item_code = form.item_code.data or None
+    document = form.document.data or None
+    slot = _slot_anchor(item_code, document)
+    try:
+        batch = services.add_evidence_batch(
+            dossier, request.files.getlist("file"), item_code=item_code, document=document,
+            label=form.label.data or "", actor=current_user)
+    except OcopError as e:
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error={"status": 422, "code": e.code, "message": e.message}), 422
+        flash(e.message, "danger")
+        batch = None
+        rejected = [e.message]
     else:
-        flash(_("Vui lòng chọn tệp minh chứng."), "danger")
-    return redirect(url_for("dossiers.self_assessment", dossier_id=dossier.id) + "#" + anchor)
+        db.session.commit()
+        rejected = [e.message for e in batch.rejected]
+    added = batch.added if batch else []
+    if wants_json():
+        slot_files = dossier.documents_by_code().get(document, []) if document else \
+            dossier.evidence_by_code().get(item_code, [])
+        return jsonify(
+            added=[_evidence_json(dossier, e) for e in added],
+            rejected=[{"name": e.file_name, "code": e.code, "message": e.message}
+                      for e in batch.rejected],
+            count=len(slot_files),
+            message=_("Đã tải lên %(n)d minh chứng.", n=len(added)) if added else ""), \
+            422 if batch.rejected else 200
+    if added:
+        flash(_("Đã tải lên %(n)d minh chứng.", n=len(added)), "success")
+    page = "dossiers.registration" if document else "dossiers.self_assessment"
+    if not rejected:
+        return redirect(url_for(page, dossier_id=dossier.id) + "#" + slot)
+    # The reasons stand beside the criterion; the files that passed are already kept.
+    errors = {slot: rejected}
+    if document:
+        return _registration_page(dossier, RegistrationForm(formdata=None, obj=dossier),
+                                  editable=True,
+                                  status=422, upload_errors=errors)
+    return _self_assessment_page(dossier, editable=True, status=422, upload_errors=errors)
+
+
+@bp.errorhandler(413)
+def upload_too_large(e):
+    """A request over MAX_CONTENT_LENGTH (the body is not read): the person is told the
+    limits and led back to the dossier, JSON for evidence.js."""
+    from ..errors import wants_json
+    from ..files.services import upload_limits
+
+    limits = upload_limits()
+    message = _("Các tệp gửi cùng lúc quá lớn. %(limits)s Hãy gửi ít tệp hơn mỗi lần hoặc "
+                "thu nhỏ tệp (ví dụ quét ở độ phân giải thấp hơn).", limits=limits["text"])
+    if wants_json():
+        return jsonify(error={"status": 413, "code": "too_large", "message": message,
+                              "limits": {"file": limits["file"],
+                                         "request": limits["request"]}}), 413
+    dossier_id = (request.view_args or {}).get("dossier_id")
+    dossier = db.session.get(Dossier, dossier_id) if dossier_id else None
+    if dossier is not None and not dossier.can_view(current_user):
+        dossier = None
+    back = None
+    if dossier is not None:
+        # The form's action carries the place (?slot=item-1.1): the body was never read.
+        slot = request.args.get("slot", "")
+        page = "dossiers.registration" if slot.startswith("doc-") else "dossiers.self_assessment"
+        back = url_for(page, dossier_id=dossier.id) + (f"#{slot}" if slot else "")
+    return render_template("dossiers/too_large.html", dossier=dossier, back=back,
+                           message=message, limits=limits), 413
 
 
 def _evidence(dossier: Dossier, evidence_id: int) -> Evidence:
@@ -336,7 +438,8 @@ def commune_check(dossier_id: int):
             # Re-render with what was typed: nothing is lost on an error.
             return render_template("dossiers/commune_check.html", dossier=dossier, items=items,
                                    local_items=LOCAL_ITEMS, values=request.form,
-                                   reason_form=ReasonForm()), 422
+                                   reason_form=ReasonForm(),
+                                   form01_documents=FORM01_DOCUMENTS), 422
         db.session.commit()
         if action == "forward":
             flash(_("Đã chuyển hồ sơ lên tỉnh."), "success")
@@ -350,7 +453,8 @@ def commune_check(dossier_id: int):
         values.update({f: getattr(check, f) for f, _l in LOCAL_ITEMS})
         values["proposal"] = check.proposal
     return render_template("dossiers/commune_check.html", dossier=dossier, items=items,
-                           local_items=LOCAL_ITEMS, values=values, reason_form=ReasonForm())
+                           local_items=LOCAL_ITEMS, values=values, reason_form=ReasonForm(),
+                           form01_documents=FORM01_DOCUMENTS)
 
 
 @bp.post("/<int:dossier_id>/return")

@@ -110,6 +110,16 @@ def kinds_text(kinds: Iterable[FileKind]) -> str:
     return f"{', '.join(labels[:-1])} {conjunction} {labels[-1]}"
 
 
+def upload_limits() -> dict:
+    """The limits a person is told before uploading: per file (``UPLOAD_MAX_BYTES``) and per
+    request (``MAX_CONTENT_LENGTH``, several files sent together), in bytes and in words."""
+    per_file = int(current_app.config["UPLOAD_MAX_BYTES"])
+    per_request = int(current_app.config.get("MAX_CONTENT_LENGTH") or per_file)
+    return {"file": per_file, "request": per_request,
+            "text": _("Tối đa %(file)s mỗi tệp, %(request)s mỗi lần gửi.",
+                      file=format_size(per_file), request=format_size(per_request))}
+
+
 # --- detection --------------------------------------------------------------------------
 
 def _is_image(path: Path, pillow_format: str) -> bool:

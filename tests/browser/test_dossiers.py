@@ -181,26 +181,29 @@ def test_a_producer_signs_up_files_a_dossier_and_it_reaches_the_province(page, n
         "1.1": 2, "4.1": 3, "9": 2, "10": 0}
 
     # -- evidence for one criterion: a real PDF is kept, a disguised file is refused --------
+    # (sent by evidence.js without reloading the page; the refusal stands beside 1.1)
     card = item(page, "1.1")
     card.get_by_text("Minh chứng (0)").click()
+    expect(card.locator(".form-text")).to_contain_text("Tối đa 20 MB mỗi tệp, 25 MB mỗi lần gửi.")
     card.get_by_label("Tệp minh chứng cho mục 1.1").set_input_files(files=[{
         "name": "giay-xac-nhan-vung-nguyen-lieu.pdf", "mimeType": "application/pdf",
         "buffer": MINIMAL_PDF}])
     card.get_by_label("Mô tả tệp").fill("Giấy xác nhận vùng nguyên liệu")
     card.get_by_role("button", name="Tải lên").click()
-    expect(page.get_by_role("alert")).to_contain_text("Đã tải lên minh chứng.")
-    expect(page).to_have_url(re.compile(r"/self-assessment#item-1\.1$"))
+    expect(card.locator(".upload-status")).to_have_text("✓ Đã tải lên 1 minh chứng.")
     expect(card.get_by_text("Minh chứng (1)")).to_be_visible()
     expect(card.get_by_role("link", name="Giấy xác nhận vùng nguyên liệu")).to_be_visible()
 
+    expect_http_error(page, 422, f"{dossier_path}/evidence")
     card.get_by_label("Tệp minh chứng cho mục 1.1").set_input_files(files=[{
         "name": "gia-mao.pdf", "mimeType": "application/pdf",
         "buffer": b"<!doctype html><html><body><script>alert(1)</script></body></html>"}])
     card.get_by_role("button", name="Tải lên").click()
-    expect(page.locator(".alert-danger")).to_contain_text(
+    expect(card.get_by_role("alert")).to_contain_text(
         "Tệp “gia-mao.pdf” không phải PDF, JPEG, PNG, DOCX hoặc XLSX.")
     expect(card.get_by_text("Minh chứng (1)")).to_be_visible()  # nothing was added
-    expect(total).to_have_text("30,0")  # the choices survived the round trips
+    expect(total).to_have_text("30,0")
+    assert loads == []  # the uploads did not reload the page
 
     # The rest of the sheet and its evidence through the services, to keep the test short.
     committed(db)
