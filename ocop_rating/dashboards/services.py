@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, exists, extract, func, literal, or_, select
+from sqlalchemy import and_, case, exists, extract, func, literal_column, or_, select
 from sqlalchemy.orm import aliased
 
 from ..db import db
@@ -397,9 +397,12 @@ def outcomes_chart(scope: Scope, today: date) -> Chart:
     from ..certificates.models import Certificate as C
 
     new = aliased(C)
-    outcome = case((new.id.is_(None), literal("lapsed")),
-                   (new.star > C.star, literal("raised")),
-                   (new.star == C.star, literal("kept")), else_=literal("lowered"))
+    # Literal SQL, not bound parameters: PostgreSQL matches the GROUP BY expression with the
+    # selected one only when both are written identically.
+    outcome = case((new.id.is_(None), literal_column("'lapsed'")),
+                   (new.star > C.star, literal_column("'raised'")),
+                   (new.star == C.star, literal_column("'kept'")),
+                   else_=literal_column("'lowered'"))
     year = extract("year", C.expires_on)
     stmt = (select(year, outcome, func.count())
             .select_from(C).outerjoin(new, new.id == C.superseded_by_id)

@@ -2,7 +2,7 @@
 downloads. Every route asks ``scope.scope_for`` (role and jurisdiction) first."""
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,7 +10,7 @@ from ..exports import CSV_MIMETYPE, XLSX_MIMETYPE, content_disposition, csv_text
 from ..legaltime import legal_today
 from ..security.ids import db_id
 from . import bp, official, reports, services
-from .scope import scope_for
+from .scope import may_export, scope_for
 
 FIRST_YEAR = 2019  # Decision 1048/QĐ-TTg: the programme's first rulebook
 
@@ -21,13 +21,7 @@ def index():
     scope = scope_for(current_user)
     board = services.dashboard(scope)
     return render_template("dashboards/index.html", board=board, scope=scope,
-                           exports_allowed=current_user.role in _export_roles())
-
-
-def _export_roles():
-    from .scope import EXPORT_ROLES
-
-    return EXPORT_ROLES
+                           exports_allowed=may_export(current_user))
 
 
 @bp.get("/<key>.csv")
@@ -127,6 +121,3 @@ def download(kind: str, fmt: str):
     return Response(official.paper_csv(paper, table), mimetype=CSV_MIMETYPE,
                     headers={"Content-Disposition": content_disposition(name + ".csv")})
 
-
-def export_url(kind: str, fmt: str, scope, **extra) -> str:
-    return url_for("dashboards.download", kind=kind, fmt=fmt, **scope.args(), **extra)

@@ -30,11 +30,11 @@ def page(client, url: str, status: int = 200) -> str:
 
 def table(html: str, key: str) -> list[list[str]]:
     """The data table of chart ``key`` as text cells, header row first."""
-    match = re.search(rf'<table[^>]*id="table-{key}">(.*?)</table>', html, re.S)
+    match = re.search(rf'<table[^>]*id="table-{key}">(.*?)</table>', html, re.DOTALL)
     assert match, f"no table for chart {key}"
-    rows = re.findall(r"<tr>(.*?)</tr>", match.group(1), re.S)
+    rows = re.findall(r"<tr>(.*?)</tr>", match.group(1), re.DOTALL)
     return [[re.sub(r"<[^>]+>", "", c).strip()
-             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)] for r in rows]
+             for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.DOTALL)] for r in rows]
 
 
 def row(html: str, key: str, label: str) -> list[str]:
@@ -90,7 +90,7 @@ def test_charts_are_accessible_svg_beside_their_tables(client, login_as, db):
     issued_certificate(star=3)
     login_as(make_user(Role.province, province_code=QUANG_NINH))
     html = page(client, "/statistics/")
-    svg = re.search(r'<section[^>]*id="chart-stars".*?</section>', html, re.S).group(0)
+    svg = re.search(r'<section[^>]*id="chart-stars".*?</section>', html, re.DOTALL).group(0)
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert "3 sao: 1" in svg  # the description says it in words
     assert 'id="table-stars"' in svg
@@ -166,3 +166,23 @@ def test_home_page_links_the_statistics(client, login_as, db):
     login_as(make_user(Role.province, province_code=QUANG_NINH))
     html = page(client, "/")
     assert 'href="/statistics/"' in html and 'href="/statistics/exports"' in html
+
+
+def test_dossiers_against_the_communes_clock(client, login_as, db):
+    from ocop_rating.dossiers import services as dossiers
+    from tests.factories import complete_dossier, make_dossier, make_product
+
+    producer, owner = make_producer(commune_code=HA_LONG)
+    dossier = complete_dossier(make_dossier(make_product(producer, owner), owner), owner)
+    dossiers.submit(dossier, actor=owner)
+    assert dossier.commune_deadline > legal_today()
+    login_as(make_user(Role.province, province_code=QUANG_NINH))
+    html = page(client, "/statistics/")
+    # total, under 30 days, 30–90, over 90, due soon, overdue
+    assert row(html, "dossiers", "Đã nộp cấp xã")[1:] == ["1", "1", "0", "0", "0", "0"]
+    assert row(html, "dossiers", "Đã chuyển cấp tỉnh")[1] == "0"
+    dossier.commune_deadline = legal_today().replace(year=legal_today().year - 1)
+    db.session.commit()
+    html = page(client, "/statistics/")
+    assert row(html, "dossiers", "Đã nộp cấp xã")[1:] == ["1", "1", "0", "0", "0", "1"]
+    assert 'data-total="dossiers">1<' in html

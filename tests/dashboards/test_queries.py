@@ -41,8 +41,8 @@ def _measure(app, db, scale: str):
         client.get(url)  # warm: rulebook and holiday caches, as on a running server
         statements = []
 
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
+        def count(conn, cursor, statement, *args, _into=statements):
+            _into.append(statement)
 
         engine = _db.engine
         event.listen(engine, "before_cursor_execute", count)
