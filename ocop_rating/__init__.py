@@ -113,6 +113,9 @@ def register_blueprints(app: Flask) -> None:
     from . import oversight
 
     app.register_blueprint(oversight.bp)
+    from . import dashboards
+
+    app.register_blueprint(dashboards.bp)
 
 
 def register_cli(app: Flask) -> None:

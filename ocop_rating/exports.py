@@ -64,3 +64,49 @@ def sheet_cell(ws, row: int, column: int, value=None):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+# -- writing the files ---------------------------------------------------------------------------
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+XLSX_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
+
+def csv_text(rows) -> str:
+    """Rows as CSV text: a BOM first (Excel reads UTF-8, so Vietnamese, only with it), every
+    cell through ``safe_cell``."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+def workbook_bytes(wb) -> bytes:
+    """An openpyxl workbook as .xlsx bytes that depend on its content only: saved through
+    ``ExcelWriter`` (``save_workbook()`` would stamp "modified" with the current time; set
+    ``wb.properties.created``/``modified`` before), then the ZIP re-packed with fixed entry
+    times and attributes in the same order (openpyxl stamps each entry with now)."""
+    import io
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for entry in src.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=XLSX_ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            dst.writestr(info, src.read(entry.filename))
+    return out.getvalue()

@@ -4,9 +4,7 @@ the same bytes (fixed document times and ZIP entry times).
 """
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 from decimal import Decimal
@@ -14,9 +12,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
-from ocop_rating.exports import sheet_cell
+from ocop_rating.exports import XLSX_ZIP_TIMESTAMP, sheet_cell, workbook_bytes  # noqa: F401
 from ocop_rating.pdf import dmy, nfc
 
 from .papers import (
@@ -37,7 +34,6 @@ from .papers import (
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 _SHEET_RESERVED = {"history"}  # Excel keeps it for change tracking
-XLSX_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 HEADER_ROW = 3                   # rows 1–2: title; 3: column heads; data from row 4
 NUMBER_FORMAT = "0.00"
 
@@ -245,21 +241,6 @@ def _dossier_sheet(ws, dossier: DossierResult) -> None:
     _print_setup(ws)
 
 
-def _fixed_zip(raw: bytes) -> bytes:
-    """Re-pack the workbook's ZIP with fixed entry times and attributes (openpyxl stamps
-    every entry with the current time), in the same order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for entry in src.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=XLSX_ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            dst.writestr(info, src.read(entry.filename))
-    return out.getvalue()
-
-
 def render_score_table_xlsx(data: MinutesData) -> bytes:
     """The compiled score table as a workbook: "Tổng hợp" (one row per dossier: product, code,
     producer, set, each member's total, mean, spread, star, proposal; the product name links
@@ -290,8 +271,4 @@ def render_score_table_xlsx(data: MinutesData) -> bytes:
     props.created = stamp
     props.modified = stamp
 
-    buf = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save_workbook() would stamp "modified" with now.
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return _fixed_zip(buf.getvalue())
+    return workbook_bytes(wb)

@@ -577,3 +577,21 @@ def _producer_certificates(user, today: date) -> Section:
               _("Xem giấy chứng nhận"), detail=c.number, deadline=c.expires_on,
               days_left=(c.expires_on - today).days) for c in rows],
         url_for("certificates.mine"))
+
+
+# -- statistics ---------------------------------------------------------------------------------
+
+def report_links(user) -> list[Item]:
+    """The office's statistics and official exports, shown under the inbox."""
+    from ..dashboards.scope import may_export, may_see_dashboards
+
+    links = []
+    if may_see_dashboards(user):
+        links.append(Item(_("Thống kê"), url_for("dashboards.index"), _("Xem biểu đồ"),
+                          detail=_("Sản phẩm theo hạng sao, ngành, địa bàn; hồ sơ, hội đồng, "
+                                   "hết hiệu lực, đánh giá lại và thu hồi.")))
+    if may_export(user):
+        links.append(Item(_("Báo cáo và danh sách xuất"), url_for("dashboards.exports"),
+                          _("Tải Excel, CSV"),
+                          detail=_("Danh sách gửi cấp trên, báo cáo quý của Chương trình.")))
+    return links

@@ -5,8 +5,6 @@ The same rows on the same day give the same bytes: the workbook's dates are the 
 the ZIP entries carry a fixed time (openpyxl would stamp both with the current time)."""
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -15,13 +13,11 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
-from ..exports import sheet_cell
+from ..exports import sheet_cell, workbook_bytes
 from ..i18n import format_date
 
 DATE_FORMAT = "dd/mm/yyyy"
-ZIP_TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 HEADER_FILL = PatternFill("solid", start_color="DDEBE3", end_color="DDEBE3")
 
 
@@ -100,20 +96,4 @@ def pipeline_xlsx(rows: Sequence[PipelineRow], *, title: str, today: date) -> by
     props.language = "vi"
     props.created = props.modified = stamp
 
-    buf = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save_workbook() would stamp "modified" with now.
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    return _fixed_zip(buf.getvalue())
-
-
-def _fixed_zip(raw: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for entry in src.infolist():
-            info = zipfile.ZipInfo(entry.filename, date_time=ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o100644 << 16
-            dst.writestr(info, src.read(entry.filename))
-    return out.getvalue()
+    return workbook_bytes(wb)
