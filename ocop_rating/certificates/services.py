@@ -20,6 +20,7 @@ from ..legaltime import legal_date, legal_today
 from ..rulebook import get_rulebook
 from ..text import fold
 from ..urls import is_production, site_base_url
+from .instruments import instrument
 from .models import (
     AuthorityLevel,
     Certificate,
@@ -277,22 +278,9 @@ def _supersede_older(certificate: Certificate, *, actor) -> None:
         audit.record(old, "superseded", actor=actor, new=certificate.number)
 
 
-# Instruments of rulebooks no longer shipped as data: certificates issued under them are
-# recorded (legacy import) with their own set name.
-INSTRUMENTS = {
-    "qd1048-2019": "Quyết định 1048/QĐ-TTg",
-    "qd148-2023": "Quyết định 148/QĐ-TTg",
-    "qd148-1489-2025": "Quyết định 148/QĐ-TTg (sửa đổi bởi Quyết định 1489/QĐ-TTg)",
-}
-
-
 def instrument_label(rulebook_code: str) -> str:
-    from ..rulebook import RulebookError
-
-    try:
-        return get_rulebook(rulebook_code).instrument
-    except RulebookError:
-        return INSTRUMENTS.get(rulebook_code, rulebook_code)
+    """The instrument a rulebook code stands for, as cited (certificates/instruments.py)."""
+    return instrument(rulebook_code).label
 
 
 def set_name(rulebook_code: str, set_no: int) -> str:
