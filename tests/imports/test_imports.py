@@ -281,3 +281,24 @@ def test_uploads_are_checked_by_content_and_offices_only(client, db, login_as, a
                                  "password": "correct-horse-42"})
     assert client.get("/imports/").status_code == 403
     assert client.get("/imports/producers/template.xlsx").status_code == 403
+
+
+def test_nav_shows_imports_to_offices_and_the_account_page_links_tokens(client, db,
+                                                                         login_as):
+    login_as(make_user(Role.province, province_code=QUANG_NINH))
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/imports/"' in home and 'href="/account/tokens"' in home
+    account = client.get("/account").get_data(as_text=True)
+    assert 'id="tokens-link"' in account and "/account/tokens" in account
+    assert client.get("/account/tokens").status_code == 200
+
+
+def test_nav_hides_imports_from_other_roles(app, db):
+    from tests.conftest import form_post
+
+    client = app.test_client()
+    user = make_user(Role.commune)
+    db.session.commit()
+    form_post(client, "/login", {"username": user.username, "password": "correct-horse-42"})
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/imports/"' not in home and 'href="/account/tokens"' in home
