@@ -14,6 +14,8 @@ def own_commune(plan: Plan, row: Row, column: Column, province_code: str) -> Com
     """The commune a row names, if it is one of the office's own (province B never writes
     into province A's communes)."""
     code = row.get(column.key)
+    if code.isdigit() and len(code) < 5:  # typed as a number, its leading zeros lost
+        code = code.zfill(5)
     commune = db.session.get(Commune, code) if code.isdigit() and len(code) == 5 else None
     if commune is None:
         plan.error(row, column, _("Mã xã/phường “%(c)s” không có trong danh mục (5 chữ số, "

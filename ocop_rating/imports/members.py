@@ -56,11 +56,11 @@ def check(rows: list[Row], plan: Plan, *, actor, council) -> None:
         agency = check_text(plan, row, C["agency"], 255)
         home = work = None
         if row.get("home_commune_code"):
-            home = own_commune(plan, row, C["home_commune_code"], council.province_code
-                               or (home_province(row.get("home_commune_code"))))
+            home = own_commune(plan, row, C["home_commune_code"],
+                               home_province(row.get("home_commune_code")))
         if row.get("work_commune_code"):
-            work = own_commune(plan, row, C["work_commune_code"], council.province_code
-                               or (home_province(row.get("work_commune_code"))))
+            work = own_commune(plan, row, C["work_commune_code"],
+                               home_province(row.get("work_commune_code")))
         if len(plan.errors) > before:
             continue
         seen[user.username] = row.number
@@ -81,10 +81,12 @@ def check(rows: list[Row], plan: Plan, *, actor, council) -> None:
 
 
 def home_province(code: str) -> str | None:
-    """Central councils take members from anywhere: the commune's own province."""
+    """A member may live or work anywhere: the commune's own province (only its existence
+    is checked; conflicts of interest are judged on the council page)."""
     from ..db import db
     from ..geo.models import Commune
 
+    code = code.zfill(5) if code.isdigit() else code
     commune = db.session.get(Commune, code) if code.isdigit() else None
     return commune.province_code if commune else None
 

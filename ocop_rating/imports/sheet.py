@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from ..text import fold
 
 MAX_ROWS = 5000
 MAX_CELL = 1000
+MAX_UNPACKED = 64 * 1024 * 1024  # bytes of XML a workbook may inflate to
 DATA_SHEET = "Du lieu"
 
 
@@ -125,6 +127,17 @@ def parse_yes(text: str) -> bool | None:
 def read_rows(path: Path, columns: tuple[Column, ...]) -> list[Row]:
     """The data rows of the workbook at ``path`` (header row 1 names the columns, in any
     order); raises ImportFileError when it cannot be read as this import."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = None
+    if unpacked is None:
+        raise ImportFileError(_("Không đọc được tệp: đây không phải bảng tính XLSX hợp lệ."),
+                              code="unreadable")
+    if unpacked > MAX_UNPACKED:  # a small file that would inflate to gigabytes
+        raise ImportFileError(_("Tệp quá lớn khi giải nén: hãy chia thành nhiều tệp."),
+                              code="too_large")
     try:
         # A file object: openpyxl judges a path by its extension, and blobs have none.
         book = load_workbook(io.BytesIO(Path(path).read_bytes()), read_only=True,

@@ -302,3 +302,35 @@ def test_nav_hides_imports_from_other_roles(app, db):
     form_post(client, "/login", {"username": user.username, "password": "correct-horse-42"})
     home = client.get("/").get_data(as_text=True)
     assert 'href="/imports/"' not in home and 'href="/account/tokens"' in home
+
+
+def test_cells_typed_as_numbers_and_dates_read_as_text(client, db, login_as):
+    """A commune code typed as a number (its leading zero lost), a registration number as a
+    number and a date cell are read as the text a person meant."""
+    import datetime as dt
+
+    login_as(make_user(Role.province, province_code=QUANG_NINH))
+    producer_file = workbook("producers", [producer_row(**{
+        "Mã số đăng ký": 5709990001, "Mã xã/phường": 6994})])
+    page = upload(client, "producers", producer_file)
+    assert "1 dòng sẽ được nhập" in page.get_data(as_text=True)
+    assert confirm(client, _dry_run_url(page)).status_code == 302
+    page = upload(client, "certificates", workbook("certificates", [_certificate_row(
+        "5709990001", **{"Ngày quyết định": dt.datetime(2024, 9, 15), "Hạng sao": 4,
+                         "Bộ sản phẩm": 2})]))
+    assert "1 dòng sẽ được nhập" in page.get_data(as_text=True), page.get_data(as_text=True)
+
+
+def test_a_workbook_without_the_columns_is_refused_whole(client, db, login_as):
+    from openpyxl import Workbook
+
+    login_as(make_user(Role.province, province_code=QUANG_NINH))
+    book = Workbook()
+    book.active.append(["Tên", "Địa chỉ"])
+    book.active.append(["HTX A", "Thôn 1"])
+    out = io.BytesIO()
+    book.save(out)
+    page = upload(client, "producers", out.getvalue())
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert 'id="file-error"' in html and "Thiếu cột: Mã số đăng ký" in html
