@@ -334,3 +334,27 @@ def test_a_workbook_without_the_columns_is_refused_whole(client, db, login_as):
     assert page.status_code == 400
     html = page.get_data(as_text=True)
     assert 'id="file-error"' in html and "Thiếu cột: Mã số đăng ký" in html
+
+
+def test_rows_are_limited_and_cells_read_safely(tmp_path, app):
+    from openpyxl import Workbook
+
+    from ocop_rating.imports import sheet
+    from ocop_rating.imports.producers import COLUMNS
+
+    book = Workbook()
+    book.active.append([c.header for c in COLUMNS])
+    for n in range(sheet.MAX_ROWS + 1):
+        book.active.append([f"{5700000000 + n}"])
+    path = tmp_path / "many"  # no extension, as blobs are stored
+    book.save(path)
+    with app.test_request_context():
+        try:
+            sheet.read_rows(path, COLUMNS)
+        except sheet.ImportFileError as e:
+            assert e.code == "too_many_rows" and str(sheet.MAX_ROWS) in e.message
+        else:
+            raise AssertionError("a file over the row limit was read")
+    assert sheet.cell_text(5.0) == "5" and sheet.cell_text(" a\x00b \n c ") == "ab c"
+    assert sheet.cell_text("=HYPERLINK(1)") == "=HYPERLINK(1)"  # text, never evaluated
+    assert len(sheet.cell_text("x" * 5000)) == sheet.MAX_CELL
