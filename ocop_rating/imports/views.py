@@ -73,8 +73,8 @@ def index():
 @bp.get("/<code>/template.xlsx")
 @login_required
 def template(code: str):
-    _require_office()
     kind = _kind(code)
+    _require_office()
     return Response(services.template(kind), mimetype=XLSX_TYPE,
                     headers={"Content-Disposition": content_disposition(kind.template_name)})
 
@@ -82,8 +82,8 @@ def template(code: str):
 @bp.post("/<code>")
 @login_required
 def upload(code: str):
-    _require_office()
     kind = _kind(code)
+    _require_office()
     forms = _forms()
     form = forms[code]
     council = None
@@ -124,8 +124,8 @@ def _render_check(kind, stored, council, plan: Plan | None, file_error: str | No
 @login_required
 def check(code: str, file_id: int):
     """GET: the dry run of an uploaded file. POST: import it (checked again first)."""
-    _require_office()
     kind = _kind(code)
+    _require_office()
     stored = _stored(file_id)
     council = _council_from(request.values.get("council")) if kind.needs_council else None
     if kind.needs_council and council is None:
