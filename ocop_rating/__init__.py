@@ -104,6 +104,9 @@ def register_blueprints(app: Flask) -> None:
     from . import reevaluation
 
     app.register_blueprint(reevaluation.bp)
+    from . import imports
+
+    app.register_blueprint(imports.bp)
     from .audit.views import bp as audit_bp
 
     app.register_blueprint(audit_bp)

@@ -63,6 +63,7 @@ SCHEMAS = {
         "commune": {"$ref": "#/components/schemas/Unit"},
         "rulebook": _obj({"code": {"type": "string"}, "label": {"type": "string"}},
                          description="The criteria the product was rated under."),
+        "instrument": {"$ref": "#/components/schemas/Instrument"},
         "issued_on": _DATE,
         "expires_on": _DATE,
         "extended_until": {**_NULLABLE_DATE, "description":
@@ -103,7 +104,12 @@ SCHEMAS = {
     }),
     "Instrument": _obj({
         "code": {"type": "string"}, "label": {"type": "string"},
-        "weights": {"type": "string", "examples": ["A35/B25/C40"]},
+        "weights": {"type": "string", "examples": ["A35/B25/C40"],
+                    "description": "Part maxima: A product and community strength, B "
+                    "marketing capability, C product quality (empty when unknown)."},
+        "authority": {"type": "string", "examples": ["Thủ tướng Chính phủ"]},
+        "in_force_from": _NULLABLE_DATE,
+        "in_force_to": {**_NULLABLE_DATE, "description": "Null while still in force."},
         "parts": {"type": "array", "items": _obj({"code": {"type": "string"},
                                                   "max": {"type": "integer"}})},
     }, description="The legal instrument (rulebook) and its part weights."),

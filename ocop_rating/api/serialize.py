@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from ..certificates.models import Certificate, Decision
+from ..certificates.instruments import parts_summary
 from ..certificates.services import verify_url
 from ..public.reading import rulebook_facts
 
@@ -62,6 +63,7 @@ def certificate_json(c: Certificate, today: date) -> dict:
         "province": {"code": c.province_code, "name": c.province.name},
         "commune": {"code": c.commune_code, "name": c.commune.name},
         "rulebook": {"code": c.rulebook_code, "label": rulebook_label},
+        "instrument": parts_summary(c.rulebook_code),
         "issued_on": _iso(c.issued_on),
         "expires_on": _iso(c.expires_on),
         "extended_until": _iso(c.extended_until),

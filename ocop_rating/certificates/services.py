@@ -20,6 +20,7 @@ from ..legaltime import legal_date, legal_today
 from ..rulebook import get_rulebook
 from ..text import fold
 from ..urls import is_production, site_base_url
+from .instruments import instrument
 from .models import (
     AuthorityLevel,
     Certificate,
@@ -277,22 +278,9 @@ def _supersede_older(certificate: Certificate, *, actor) -> None:
         audit.record(old, "superseded", actor=actor, new=certificate.number)
 
 
-# Instruments of rulebooks no longer shipped as data: certificates issued under them are
-# recorded (legacy import) with their own set name.
-INSTRUMENTS = {
-    "qd1048-2019": "Quyết định 1048/QĐ-TTg",
-    "qd148-2023": "Quyết định 148/QĐ-TTg",
-    "qd148-1489-2025": "Quyết định 148/QĐ-TTg (sửa đổi bởi Quyết định 1489/QĐ-TTg)",
-}
-
-
 def instrument_label(rulebook_code: str) -> str:
-    from ..rulebook import RulebookError
-
-    try:
-        return get_rulebook(rulebook_code).instrument
-    except RulebookError:
-        return INSTRUMENTS.get(rulebook_code, rulebook_code)
+    """The instrument a rulebook code stands for, as cited (certificates/instruments.py)."""
+    return instrument(rulebook_code).label
 
 
 def set_name(rulebook_code: str, set_no: int) -> str:
@@ -307,9 +295,12 @@ def set_name(rulebook_code: str, set_no: int) -> str:
 def record_legacy_certificate(product, *, star: int, number: str, issued_on: date,
                               decision_number: str, rulebook_code: str, set_label: str,
                               signer_name: str, signer_title: str, level: AuthorityLevel,
-                              actor) -> Certificate:
+                              actor, decided_on: date | None = None,
+                              authority: str | None = None) -> Certificate:
     """Enter a certificate issued on paper before the system (its decision included), so
-    the public registry is complete. Its number is kept as printed."""
+    the public registry is complete. Its number is kept as printed; the decision is dated
+    ``decided_on`` (default: the issue date) and named by ``authority`` as printed (e.g. a
+    former district's People's Committee; default: the authority of ``level``)."""
     from ..geo.models import Province
 
     producer = product.producer
@@ -325,8 +316,9 @@ def record_legacy_certificate(product, *, star: int, number: str, issued_on: dat
         province = db.session.get(Province, province_code) if province_code else None
         decision = Decision(kind=DecisionKind.recognition, authority_level=level,
                             province_code=province_code,
-                            authority_name=authority_name(level, province),
-                            number=decision_number, decided_on=issued_on,
+                            authority_name=(authority or "").strip()
+                            or authority_name(level, province),
+                            number=decision_number, decided_on=decided_on or issued_on,
                             signer_name=signer_name, signer_title=signer_title,
                             status=DecisionStatus.issued, issued_at=utcnow(), is_legacy=True)
         db.session.add(decision)

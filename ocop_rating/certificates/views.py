@@ -10,6 +10,7 @@ from ..forms import ConfirmForm, attach_error, errors_text
 from ..legaltime import legal_today
 from ..security.ids import db_id
 from . import bp, services
+from .instruments import instrument
 from .forms import DecisionForm, RevokeForm
 from .models import (
     AuthorityLevel,
@@ -142,7 +143,8 @@ def show(certificate_id: int):
     certificate = _load(certificate_id)
     return render_template("certificates/show.html", certificate=certificate,
                            history=services.star_history(certificate.product),
-                           verify_url=services.verify_url(certificate), today=legal_today())
+                           verify_url=services.verify_url(certificate), today=legal_today(),
+                           instrument=instrument(certificate.rulebook_code))
 
 
 @bp.get("/<int:certificate_id>.pdf")

@@ -65,6 +65,23 @@ def create_product(producer: Producer, *, name: str, set_no: int, description: s
     return product
 
 
+def record_product(producer: Producer, *, name: str, set_no: int, description: str = "",
+                   actor) -> Product:
+    """A product entered by the producer's office from its own lists (imports): the same
+    record as ``create_product``, on the rulebook in force."""
+    if not producer.can_decide(actor):
+        raise NotAllowed(_("Bạn không thể ghi nhận sản phẩm của chủ thể này."))
+    rulebook_code = current_rulebook_code()
+    check_set(set_no, producer, rulebook_code)
+    product = Product(producer_id=producer.id, name=name.strip(), name_folded=fold(name),
+                      set_no=set_no, rulebook_code=rulebook_code,
+                      description=(description or "").strip())
+    db.session.add(product)
+    db.session.flush()
+    audit.record(product, "created", actor=actor, note="import")
+    return product
+
+
 def update_product(product: Product, *, name: str, set_no: int, description: str,
                    actor) -> None:
     """Name and set can change only while the product has no code (nothing filed yet)."""

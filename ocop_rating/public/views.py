@@ -7,6 +7,7 @@ from flask import redirect, render_template, request, url_for
 
 from ..certificates import services
 from ..certificates.models import CertificateStatus
+from ..certificates.instruments import instrument
 from ..db import db
 from ..geo.models import Commune
 from ..geo.services import communes_of, provinces_sorted
@@ -73,6 +74,7 @@ def verify(token: str):
     return render_template(
         "public/verify.html", c=certificate, status=status, today=today,
         days_left=certificate.days_to_expiry(today), rulebook_label=rulebook_label,
+        instrument=instrument(certificate.rulebook_code),
         set_name=set_name, history=history, newer=newer,
         current=current if current is not None and current is not newer else None,
         Status=CertificateStatus)
