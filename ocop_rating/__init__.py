@@ -111,6 +111,9 @@ def register_blueprints(app: Flask) -> None:
     from . import opendata
 
     app.register_blueprint(opendata.bp)
+    from . import surveillance
+
+    app.register_blueprint(surveillance.bp)
 
 
 def register_cli(app: Flask) -> None:
