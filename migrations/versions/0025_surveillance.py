@@ -83,7 +83,7 @@ def upgrade():
     sa.Column('outlet_kind', sa.Enum('shop', 'market', 'supermarket', 'online', name='outletkind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('outlet_name', sa.String(length=255), nullable=False),
     sa.Column('outlet_address', sa.String(length=500), nullable=False),
-    sa.Column('stamp_use', sa.Enum('correct', 'missing', 'wrong', name='markuse', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('stamp_use', sa.Enum('correct', 'missing', 'wrong', name='stampuse', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('mark_use', sa.Enum('correct', 'missing', 'wrong', name='markuse', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('price_vnd', sa.BigInteger(), nullable=True),
     sa.Column('created_at', ocop_rating.db.UTCDateTime(timezone=True), nullable=False),

@@ -172,6 +172,18 @@ class MarkUse(str, enum.Enum):
                     MarkUse.wrong: _l("Sai quy định")}[self])
 
 
+class StampUse(str, enum.Enum):
+    """The OCOP stamp on the packs (its own type: one CHECK constraint name per column)."""
+
+    correct = "correct"
+    missing = "missing"
+    wrong = "wrong"
+
+    @property
+    def label(self) -> str:
+        return MarkUse(self.value).label
+
+
 class TradeCheck(db.Model):
     """A check at a point of sale or an online shop. Its date, findings and outcome are
     those of its inspection (``inspection_id``): a violation found here proposes a
@@ -184,7 +196,7 @@ class TradeCheck(db.Model):
     outlet_kind: Mapped[OutletKind] = mapped_column(enum_column(OutletKind))
     outlet_name: Mapped[str] = mapped_column(String(255))
     outlet_address: Mapped[str] = mapped_column(String(500))  # address, or the shop's link
-    stamp_use: Mapped[MarkUse] = mapped_column(enum_column(MarkUse))  # OCOP stamp on packs
+    stamp_use: Mapped[StampUse] = mapped_column(enum_column(StampUse))  # OCOP stamp on packs
     mark_use: Mapped[MarkUse] = mapped_column(enum_column(MarkUse))   # the OCOP logo, star
     price_vnd: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

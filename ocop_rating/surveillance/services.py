@@ -39,6 +39,7 @@ from .models import (
     ReportStatus,
     SalesPoint,
     ShowcaseHide,
+    StampUse,
     SurveillancePhoto,
     TradeCheck,
 )
@@ -340,7 +341,7 @@ def age_of(when, today: date | None = None) -> int:
 
 def record_trade_check(certificate: Certificate, *, done_on: date, inspector: str,
                        outlet_kind: OutletKind, outlet_name: str, outlet_address: str,
-                       stamp_use: MarkUse, mark_use: MarkUse, price_vnd: int | None,
+                       stamp_use: StampUse, mark_use: MarkUse, price_vnd: int | None,
                        findings: str, outcome: InspectionOutcome,
                        proposed_ground: str | None = None, concluded_on: date | None = None,
                        concluded_by: str = "", photos=(), report: MarketReport | None = None,

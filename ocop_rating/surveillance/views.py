@@ -45,6 +45,7 @@ from .models import (
     ReportKind,
     ReportOutcome,
     SalesPoint,
+    StampUse,
     SurveillancePhoto,
     TradeCheck,
 )
@@ -320,7 +321,7 @@ def new_check():
                     certificate, done_on=form.done_on.data, inspector=form.inspector.data,
                     outlet_kind=OutletKind(form.outlet_kind.data),
                     outlet_name=form.outlet_name.data, outlet_address=form.outlet_address.data,
-                    stamp_use=MarkUse(form.stamp_use.data), mark_use=MarkUse(form.mark_use.data),
+                    stamp_use=StampUse(form.stamp_use.data), mark_use=MarkUse(form.mark_use.data),
                     price_vnd=form.price_vnd.data, findings=form.findings.data,
                     outcome=InspectionOutcome(form.outcome.data),
                     proposed_ground=form.proposed_ground.data or None,
