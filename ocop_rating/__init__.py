@@ -119,6 +119,9 @@ def register_blueprints(app: Flask) -> None:
     from . import dashboards
 
     app.register_blueprint(dashboards.bp)
+    from . import surveillance
+
+    app.register_blueprint(surveillance.bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -82,6 +82,10 @@ class Defaults:
     SIGNUP_RATE_LIMIT = "10 per hour;30 per day"
     PASSWORD_RESET_RATE_LIMIT = "30 per hour"
     PASSWORD_CHANGE_RATE_LIMIT = "10 per 15 minutes"
+    # The public's reports of suspected fakes (no account): per address, and the seconds a
+    # person needs at least to fill the form (a robot posts at once).
+    REPORT_RATE_LIMIT = "5 per hour;20 per day"
+    REPORT_MIN_FILL_SECONDS = 5
     # Login throttle (accounts/throttle.py): failed logins counted per (account, address)
     # and per address; over any of these limits that pair/address is refused — with the
     # same answer as a wrong password — until the window slides. The tiers make the wait

@@ -22,3 +22,10 @@ from .producers.models import Producer  # noqa: F401
 from .oversight.models import CentralReview, OversightEvaluation, OversightSheet  # noqa: F401
 from .products.models import Product, ProductCodeCounter, ProductPhoto  # noqa: F401
 from .reevaluation.models import Inspection, PlanEntry, ReevaluationNotice, ReevaluationPlan  # noqa: F401
+from .surveillance.models import (  # noqa: F401
+                                  MarketReport,
+                                  SalesPoint,
+                                  ShowcaseHide,
+                                  SurveillancePhoto,
+                                  TradeCheck,
+)

@@ -81,6 +81,7 @@ def inbox_for(user) -> list[Section]:
                      _blocked(province_code=province, central=False),
                      _decisions_to_draft(province),
                      _revocations(province, today),
+                     _market_reports(user, today),
                      _certificates_due(province, today),
                      _central_reviews(province)]
     elif user.role == Role.ministry:
@@ -88,6 +89,7 @@ def inbox_for(user) -> list[Section]:
                      _blocked(province_code=None, central=True),
                      _five_star_proposals(),
                      _decisions_to_draft(None, ministry=True),
+                     _market_reports(user, today),
                      _central_reviews(None)]
     elif user.role == Role.producer and user.producer_id is not None:
         sections += [_producer_dossiers(user), _producer_results(user),
@@ -316,6 +318,23 @@ def _revocations(province_code: str | None, today: date) -> Section:
               _("Quyết định thu hồi"), deadline=p.deadline, days_left=p.days_left)
          for p in rows[:LIMIT]],
         url_for("reevaluation.proposed"))
+
+
+def _market_reports(user, today: date) -> Section:
+    """Reports from the public the office has not closed, oldest first, with their age in
+    working days (surveillance)."""
+    from ..surveillance.services import age_of, reports_for
+
+    rows = reports_for(user)
+    return Section(
+        "market_reports", _("Phản ánh của người dân về sản phẩm OCOP"), len(rows),
+        _("Không có phản ánh nào chờ xử lý."),
+        [Item(f"{r.display_code} — {r.product_text}",
+              url_for("surveillance.report", report_id=r.id), _("Xử lý phản ánh"),
+              detail=_("%(s)s; nhận ngày %(d)s, đã %(n)d ngày làm việc", s=r.status.label,
+                       d=_d(r.created_at), n=age_of(r.created_at, today)))
+         for r in rows[:LIMIT]],
+        url_for("surveillance.index"))
 
 
 def _certificates_due(province_code: str | None, today: date) -> Section:

@@ -24,6 +24,7 @@ LIMITED_ENDPOINTS = {
     "producers.signup": "SIGNUP_RATE_LIMIT",
     "accounts.reset_password": "PASSWORD_RESET_RATE_LIMIT",
     "accounts.change_password": "PASSWORD_CHANGE_RATE_LIMIT",
+    "surveillance.new_report": "REPORT_RATE_LIMIT",
 }
 # The same endpoints also counted per (submitted account, address).
 ACCOUNT_LIMITED_ENDPOINTS = {
