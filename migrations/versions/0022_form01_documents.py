@@ -1,7 +1,7 @@
 """papers filed with Form 01 (issue 14 §4)
 
 Revision ID: 0022_form01_documents
-Revises: 0018_producer_changes
+Revises: 0020_scale_indexes
 Create Date: 2026-12-03 15:10:00
 
 An evidence row may be one of the papers the commune checks in Form 03 (the business
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0022_form01_documents'
-down_revision = '0018_producer_changes'
+down_revision = '0020_scale_indexes'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """market surveillance: public reports, checks in trade, the showcase (issue 16)
 
 Revision ID: 0025_surveillance
-Revises: 0018_producer_changes
+Revises: 0022_form01_documents
 Create Date: 2026-12-03 15:04:31.832835
 
 """
@@ -13,7 +13,7 @@ import ocop_rating.db
 
 # revision identifiers, used by Alembic.
 revision = '0025_surveillance'
-down_revision = '0018_producer_changes'
+down_revision = '0022_form01_documents'
 branch_labels = None
 depends_on = None
 

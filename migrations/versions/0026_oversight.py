@@ -1,7 +1,7 @@
 """oversight of evaluation quality (issue 16 §3)
 
 Revision ID: 0026_oversight
-Revises: 0018_producer_changes
+Revises: 0025_surveillance
 Create Date: 2026-12-03 15:30:00
 
 The derived index of sealed results the quality statistics aggregate (one row per concluded
@@ -15,7 +15,7 @@ import ocop_rating.db
 
 # revision identifiers, used by Alembic.
 revision = '0026_oversight'
-down_revision = '0018_producer_changes'
+down_revision = '0025_surveillance'
 branch_labels = None
 depends_on = None
 
