@@ -522,10 +522,12 @@ def machine() -> str:
             f"{platform.python_version()}, {platform.platform()}")
 
 
-def write_report(started: datetime, seconds: float, host: str) -> None:
+def write_report(started: datetime, seconds: float, host: str, *, partial: bool = False) -> None:
+    state = (f"**interrupted or still running** after {seconds / 60:.1f} minutes: the sections "
+             "below are the ones finished" if partial else f"in {seconds / 60:.1f} minutes")
     lines = ["# Benchmarks", "",
-             f"Written by `make bench` (benchmarks/run.py) on {started:%d/%m/%Y %H:%M} UTC in "
-             f"{seconds / 60:.1f} minutes. Machine: {host}.", "",
+             f"Written by `make bench` (benchmarks/run.py) on {started:%d/%m/%Y %H:%M} UTC "
+             f"{state}. Machine: {host}.", "",
              "Every figure sits beside its baseline measured in the same run. The machine is "
              "shared: absolute times move with its load, the ratios much less.", ""]
     section = None
@@ -542,7 +544,8 @@ def write_report(started: datetime, seconds: float, host: str) -> None:
               "--workers 2 --threads 4`, README, Production): the autosave figures above "
               "compare it with sync workers.", ""]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
-    print(f"\nwritten docs/benchmarks.md ({len(ROWS)} figures)")
+    if not partial:
+        print(f"\nwritten docs/benchmarks.md ({len(ROWS)} figures)")
 
 
 def guarded(section: str, fn, *args):
@@ -569,9 +572,13 @@ def main() -> None:
     # --quick (a smoke test of the runner): tiny against small instead of small against national
     small, national = (dataset("tiny"), dataset("small")) if args.quick else \
         (dataset("small"), dataset("national"))
+    # the report is rewritten after each section: an interrupted run still leaves its figures
     http = guarded("HTTP", http_section, small, 3 if args.quick else 10) or {}
+    write_report(started, time.perf_counter() - t0, host, partial=True)
     guarded("PDF", pdf_section, 20 if args.quick else 60, 100 if args.quick else 1000)
+    write_report(started, time.perf_counter() - t0, host, partial=True)
     guarded("Office lists", office_section, small, national, 1.0 if args.quick else 4.0)
+    write_report(started, time.perf_counter() - t0, host, partial=True)
     memory = guarded("Autosave", autosave_section) or {}
     if http:
         row("Memory", "peak RSS per worker, app under wrk (2 sync)",
