@@ -22,7 +22,7 @@ from sqlalchemy import and_, or_
 from .. import audit
 from ..accounts.models import User
 from ..accounts.roles import Role
-from ..certificates.models import AuthorityLevel, Certificate, can_act_for
+from ..certificates.models import AuthorityLevel, Certificate
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
 from ..legaltime import legal_date, legal_today

@@ -27,6 +27,7 @@ from ..public import reading
 from ..public.query import parse_registry_args
 from ..public.views import page_numbers
 from ..reevaluation.models import InspectionOutcome
+from ..security.ids import db_id
 from . import bp, services
 from .forms import (
     AssignForm,
@@ -299,7 +300,7 @@ def new_check():
     """Record a check at a point of sale or an online shop (optionally answering a report)."""
     _office()
     report_ = None
-    raw_report = request.values.get("report_id", type=int)
+    raw_report = request.values.get("report_id", type=db_id)
     if raw_report:
         report_ = _report(raw_report)
     form = _check_form()

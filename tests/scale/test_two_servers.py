@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from ocop_rating.accounts.roles import Role
 from ocop_rating.councils import services as councils
 from ocop_rating.councils.models import RoundState
 from ocop_rating.demo import MINIMAL_PDF
@@ -47,7 +48,6 @@ from tests.factories import (
     make_product,
     make_user,
 )
-from ocop_rating.accounts.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a db number of its own; keys under a fresh prefix
@@ -169,7 +169,7 @@ def _accept(dossier: Dossier) -> None:
 
 
 def test_a_dossier_filed_on_one_server_is_scored_on_the_other(servers, db):
-    env, a, b = servers
+    _env, a, b = servers
     producer, owner = make_producer()
     dossier = complete_dossier(make_dossier(make_product(producer, owner), owner), owner)
     db.session.commit()
