@@ -48,6 +48,7 @@ GROUPS: dict[str, NavGroup] = {g.key: g for g in (
     NavGroup("dossiers", _l("Hồ sơ & chủ thể"), 10),
     NavGroup("evaluation", _l("Đánh giá"), 30),
     NavGroup("recognition", _l("Công nhận"), 40),
+    NavGroup("reports", _l("Báo cáo & giám sát"), 60),
     NavGroup("admin", _l("Quản trị"), 90),
 )}
 

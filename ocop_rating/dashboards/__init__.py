@@ -9,4 +9,4 @@ from .. import nav
 from . import views  # noqa: F401
 from .scope import may_see_dashboards
 
-nav.register("dashboards.index", _l("Thống kê"), may_see_dashboards, order=85)
+nav.register("dashboards.index", _l("Thống kê"), may_see_dashboards, order=61, group="reports")

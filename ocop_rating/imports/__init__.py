@@ -9,4 +9,4 @@ from .. import nav  # noqa: E402
 from . import views  # noqa: E402,F401
 from .services import can_import  # noqa: E402
 
-nav.register("imports.index", _l("Nhập dữ liệu"), can_import, order=85)
+nav.register("imports.index", _l("Nhập dữ liệu"), can_import, order=92, group="admin")

@@ -12,6 +12,6 @@ bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 
 nav.register("oversight.index", _l("Giám sát chất lượng"),
              lambda user: getattr(user, "is_authenticated", False)
-             and user.role in NATIONAL_ROLES | {Role.province}, order=75)
+             and user.role in NATIONAL_ROLES | {Role.province}, order=62, group="reports")
 
 from . import views  # noqa: F401,E402

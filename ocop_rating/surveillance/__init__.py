@@ -13,4 +13,4 @@ from . import views  # noqa: E402,F401
 nav.register("surveillance.catalogue", _l("Sản phẩm OCOP"), lambda user: True, order=91)
 nav.register("surveillance.index", _l("Giám sát thị trường"),
              lambda u: getattr(u, "role", None) in {Role.admin, Role.ministry, Role.province},
-             order=46)
+             order=63, group="reports")
