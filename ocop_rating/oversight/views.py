@@ -14,7 +14,7 @@ from ..accounts.roles import NATIONAL_ROLES, Role
 from ..councils.models import CouncilMember, Evaluation
 from ..db import db
 from ..geo.services import provinces_sorted
-from ..forms import attach_error
+from ..forms import attach_error, errors_text
 from ..public.views import page_numbers
 from ..security.ids import db_id
 from . import bp, services
@@ -102,9 +102,14 @@ def select_review():
     if not services.may_review(current_user):
         abort(403)
     form = SelectReviewForm()
-    evaluation_id = request.form.get("evaluation_id", type=int)
-    evaluation = db.session.get(Evaluation, db_id(evaluation_id or 0)) or abort(404)
-    if form.validate_on_submit():
+    # The reason is checked first: a form without one goes back with its message, whatever
+    # the evaluation; an evaluation id that is not one is 404 (never a 500).
+    valid = form.validate_on_submit()
+    if valid:
+        evaluation_id = request.form.get("evaluation_id", type=db_id)
+        evaluation = db.session.get(Evaluation, evaluation_id) if evaluation_id else None
+        if evaluation is None:
+            abort(404)
         try:
             review = services.select_for_review(evaluation, reason=form.reason.data,
                                                 actor=current_user)
@@ -114,9 +119,9 @@ def select_review():
             db.session.commit()
             flash(_("Đã chọn kết quả đánh giá để thẩm định."), "success")
             return redirect(url_for(".review", review_id=review.id))
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
-    back = request.form.get("back", type=int)
+    if not valid:
+        flash(errors_text(form), "danger")
+    back = request.form.get("back", type=db_id)
     if back:
         return redirect(url_for(".member", member_id=back))
     return redirect(url_for(".reviews"))

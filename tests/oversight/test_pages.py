@@ -112,3 +112,23 @@ def test_a_central_review_from_selection_to_outcome(client, db, login_as):
     assert client.get(url).status_code == 404
     assert f'data-review="{review.id}"' not in client.get("/oversight/reviews").get_data(
         as_text=True)
+
+
+def test_selecting_without_a_reason_or_an_evaluation_goes_back_with_a_message(client, db,
+                                                                              login_as):
+    """The form is checked before the evaluation it names: an empty form returns to the list
+    with its message (no 500); a reason with no evaluation, or one that is not an id, is 404."""
+    evaluation, _office = concluded_evaluation(star=4)
+    login_as(make_user(Role.ministry))
+    page = "/oversight/reviews"
+    response = form_post(client, "/oversight/reviews", {}, form_page=page)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/oversight/reviews")
+    assert "Vui lòng nhập thông tin này." in client.get(page).get_data(as_text=True)
+    for bad in ("", "0", "-1", "99999999999999999999", str(evaluation.id + 1000)):
+        response = form_post(client, "/oversight/reviews", {
+            "evaluation_id": bad, "reason": "Chênh lệch điểm giữa thành viên lớn"},
+            form_page=page)
+        assert response.status_code == 404, bad
+    committed(db)
+    assert db.session.scalar(select(CentralReview)) is None

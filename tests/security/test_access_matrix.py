@@ -112,6 +112,12 @@ EXPECTED: dict[str, tuple[frozenset | str | None, frozenset | str | None]] = {
     "councils.show": (kinds("admin ministry province_a member_assigned member_excluded member_conflicted advisor"), None),
     "councils.supplement": (None, kinds("admin ministry province_a member_assigned advisor")),
     "councils.update_rules": (None, kinds("admin province_a")),
+    # Statistics: the offices, each within its territory (dashboards/scope.py); the official
+    # exports are the province's and the nation's, not the commune's.
+    "dashboards.chart_csv": (kinds("admin ministry province_a province_b commune_in commune_out"), None),
+    "dashboards.download": (kinds("admin ministry province_a province_b"), None),
+    "dashboards.exports": (kinds("admin ministry province_a province_b"), None),
+    "dashboards.index": (kinds("admin ministry province_a province_b commune_in commune_out"), None),
     "dossiers.accept": (None, kinds("admin province_a")),
     "dossiers.add_evidence": (None, kinds("owner")),
     "dossiers.autosave": (None, kinds("owner")),
@@ -142,11 +148,26 @@ EXPECTED: dict[str, tuple[frozenset | str | None, frozenset | str | None]] = {
     "geo.communes_json": (ALL, None),
     "home.index": (USERS, None),
     "i18n.set_language": (None, ALL),
+    "i18n.choose_language": (ALL, None),
+    # Imports are the provincial office's, into its own province; an uploaded file is read
+    # back only by the office account that uploaded it (province_a here).
+    "imports.certificate": (kinds("province_a province_b"), kinds("province_a province_b")),
+    "imports.check": (kinds("province_a"), kinds("province_a")),
+    "imports.index": (kinds("province_a province_b"), None),
+    "imports.template": (kinds("province_a province_b"), None),
+    "imports.upload": (None, kinds("province_a province_b")),
     "notifications.index": (USERS, None),
     "notifications.mark_all_read": (None, USERS),
     "notifications.mark_read": (None, kinds("owner")),
     "opendata.download": (ALL, None),
     "opendata.index": (ALL, None),
+    # Oversight: the nation for the ministry and administrators, its own province for a
+    # provincial office; only the ministry (and administrators) select and conclude reviews.
+    "oversight.index": (kinds("admin ministry province_a province_b"), None),
+    "oversight.member": (kinds("admin ministry province_a"), None),
+    "oversight.review": (kinds("admin ministry province_a"), kinds("admin ministry")),
+    "oversight.reviews": (kinds("admin ministry province_a province_b"), None),
+    "oversight.select_review": (None, kinds("admin ministry")),
     "producers.approve": (None, kinds("admin province_a commune_in")),
     "producers.approve_change": (None, kinds("admin province_a commune_in")),
     "producers.edit": (kinds("admin province_a commune_in owner"), kinds("admin province_a commune_in owner")),
@@ -180,6 +201,31 @@ EXPECTED: dict[str, tuple[frozenset | str | None, frozenset | str | None]] = {
     "sheets.index": (ALL, None),
     "sheets.sheet": (ALL, None),
     "static": (ALL, None),
+    # Market surveillance. The public reports, tracks and browses the showcase; a report, a
+    # check in trade and a showcase entry are handled by the office of the authority that
+    # recognised the product (province A's certificate: province_a; can_act_for); the lists
+    # are every office's own; the producer keeps its product's points of sale.
+    "surveillance.assign": (None, kinds("admin province_a")),
+    "surveillance.catalogue": (ALL, None),
+    "surveillance.check": (kinds("admin province_a"), None),
+    "surveillance.check_photo": (kinds("admin province_a"), None),
+    "surveillance.close": (None, kinds("admin province_a")),
+    "surveillance.hidden": (kinds("admin ministry province_a province_b"), None),
+    "surveillance.hide": (None, kinds("admin province_a")),
+    "surveillance.index": (kinds("admin ministry province_a province_b"), None),
+    "surveillance.inspect": (None, kinds("admin province_a")),
+    "surveillance.new_check": (kinds("admin ministry province_a province_b"), kinds("admin ministry province_a province_b")),
+    "surveillance.new_report": (ALL, ALL),
+    "surveillance.remove_sales_point": (None, kinds("owner")),
+    "surveillance.report": (kinds("admin province_a"), None),
+    "surveillance.report_photo": (kinds("admin province_a"), None),
+    "surveillance.sales_points": (kinds("owner"), kinds("owner")),
+    "surveillance.showcase": (ALL, None),
+    "surveillance.showcase_photo": (ALL, None),
+    "surveillance.showcase_qr": (ALL, None),
+    "surveillance.track": (ALL, None),
+    "surveillance.track_lookup": (ALL, None),
+    "surveillance.unhide": (None, kinds("admin province_a")),
 }
 
 # POSTs that, with nothing but the token, do their action and leave the record in a state
@@ -221,6 +267,20 @@ def _url_values(world, app) -> dict[str, dict]:
         "api.result": {"evaluation_id": ids["concluded_id"]},
         "evaluation.minutes_pdf": {"round_id": ids["concluded_round_id"]},
         "evaluation.score_table": {"round_id": ids["concluded_round_id"], "fmt": "xlsx"},
+        "dashboards.chart_csv": {"key": "stars"},
+        "dashboards.download": {"kind": "producers", "fmt": "xlsx"},
+        "i18n.choose_language": {"lang": "en"},
+        **{e: {"code": "producers"} for e in ("imports.template", "imports.upload")},
+        "imports.check": {"code": "producers", "file_id": ids["import_file_id"]},
+        "surveillance.track": {"code": ids["track_code"]},
+        "surveillance.report_photo": {"photo_id": ids["report_photo_id"]},
+        "surveillance.check_photo": {"photo_id": ids["check_photo_id"]},
+        # The showcase lists the product of the world's certificate (in force).
+        **{e: {"product_id": ids["shown_product_id"]} for e in (
+            "surveillance.showcase", "surveillance.showcase_qr", "surveillance.sales_points",
+            "surveillance.remove_sales_point", "surveillance.hide", "surveillance.unhide")},
+        "surveillance.showcase_photo": {"product_id": ids["shown_product_id"],
+                                        "photo_id": ids["shown_photo_id"]},
     }
     values = {}
     for rule in app.url_map.iter_rules():

@@ -149,6 +149,43 @@ def build_world() -> World:
                                  outcome=InspectionOutcome.compliant, file_storage=pdf_upload(),
                                  actor=u["province_a"])
     opendata.build()
+
+    # The ministry's central review of the concluded evaluation (oversight).
+    from ocop_rating.councils.models import Evaluation
+    from ocop_rating.oversight import services as oversight
+
+    oversight.sync()
+    review = oversight.select_for_review(
+        db.session.get(Evaluation, certificate.evaluation_id),
+        reason="Điểm lệch lớn giữa các thành viên", actor=u["ministry"])
+    # Surveillance: a public report on the certificate with a photo, a check in trade with a
+    # photo, and a point of sale and a photo of the certified (showcased) product.
+    from ocop_rating.reevaluation.models import InspectionOutcome as Outcome
+    from ocop_rating.surveillance import services as surveillance
+    from ocop_rating.surveillance.models import MarkUse, OutletKind, ReportKind, StampUse
+
+    market_report = surveillance.file_report(
+        kind=list(ReportKind)[0], certificate=certificate, province_code=None,
+        product_text="", description="Tem nghi giả", place="Chợ Vân Đồn", seen_on=today,
+        photos=[png_upload()])
+    trade_check = surveillance.record_trade_check(
+        certificate, done_on=today, inspector="Đoàn kiểm tra", outlet_kind=OutletKind.shop,
+        outlet_name="Cửa hàng A", outlet_address="Vân Đồn", stamp_use=list(StampUse)[0],
+        mark_use=list(MarkUse)[0], price_vnd=None, findings="Đúng hồ sơ",
+        outcome=Outcome.compliant, photos=[png_upload()], actor=u["province_a"])
+    shown = certificate.product
+    sales_point = surveillance.add_sales_point(shown, kind=OutletKind.shop, name="Cửa hàng B",
+                                               address="Vân Đồn", url="", actor=owner)
+    shown_photo = products.add_photo(shown, png_upload(), actor=owner)
+    # An office's uploaded import file (the empty producers template) for its dry run.
+    from ocop_rating.imports import services as imports
+    from werkzeug.datastructures import FileStorage
+
+    kind = imports.KINDS["producers"]
+    import_file = imports.store(kind, FileStorage(
+        stream=io.BytesIO(imports.template(kind)), filename="chu-the.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        actor=u["province_a"])
     # An account the managers may deactivate or reset: a producer's second login.
     spare = make_user(Role.producer, username="matran.phu")
     db.session.commit()
@@ -165,7 +202,12 @@ def build_world() -> World:
         chair=chair.user.username, secretary=secretary.user.username,
         other_producer_id=other.id, draft_id=draft.id, draft_evidence_id=draft.evidence[0].id,
         forwarded_id=forwarded.id, concluded_id=certificate.evaluation_id,
-        concluded_round_id=certificate_round(certificate), province_b=LAM_DONG, commune_b=DI_LINH)
+        concluded_round_id=certificate_round(certificate), province_b=LAM_DONG, commune_b=DI_LINH,
+        review_id=review.id, report_id=market_report.id,
+        report_photo_id=market_report.photos[0].id, check_id=trade_check.id,
+        check_photo_id=trade_check.photos[0].id, shown_product_id=shown.id,
+        shown_photo_id=shown_photo.id, point_id=sales_point.id, track_code=market_report.display_code,
+        import_file_id=import_file.id)
     return w
 
 
