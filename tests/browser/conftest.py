@@ -118,14 +118,26 @@ def live_server(_live_server) -> str:
 
 # --- the browser ---------------------------------------------------------------------------
 
+_SHARED: dict = {}  # the one Playwright of the process (tests/e2e re-uses these fixtures)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium per worker; each test gets fresh contexts (cookies, storage)."""
+    """One headless Chromium per worker; each test gets fresh contexts (cookies, storage).
+    A second instance of this fixture (tests/e2e's conftest imports it) re-uses the running
+    one: Playwright's sync API cannot be started twice in one process."""
+    if "browser" in _SHARED:
+        yield _SHARED["browser"]
+        return
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        _SHARED["browser"] = chromium
+        try:
+            yield chromium
+        finally:
+            _SHARED.pop("browser", None)
+            chromium.close()
 
 
 @dataclass
