@@ -1,7 +1,7 @@
-"""The English layer of a rulebook (data/<code>/en.json) covers the texts a reader needs to
-find their way: every set name, group, subgroup, part, section, criterion and knock-out label
-of every sheet of 26/2026 has an English text, none is empty, and a missing text is None
-(callers then show the Vietnamese alone)."""
+"""The English layer of a rulebook (data/<code>/en.json) covers every text a sheet shows:
+every set name, group, subgroup, part, section, criterion, knock-out label, option label,
+case label and criterion/section note of every sheet of 26/2026 has an English text, none is
+empty, and a missing text is None (callers then show the Vietnamese alone)."""
 import json
 
 from ocop_rating.rulebook import get_rulebook
@@ -28,6 +28,22 @@ def _headings(book):
                         yield child.label
 
 
+def _notes(book):
+    for sheet in book.sheets:
+        for item in sheet.items:
+            yield from item.notes
+        for part in sheet.parts:
+            for section in part.sections:
+                yield from section.notes
+
+
+def _option_rows(book):
+    for sheet in book.sheets:
+        for item in sheet.items:
+            for option in item.all_options:
+                yield sheet.number, item.code, option.label
+
+
 def test_every_heading_of_every_sheet_has_english():
     book = get_rulebook("qd26-2026")
     missing = sorted({t for t in _headings(book) if not translate(t)})
@@ -40,7 +56,7 @@ def test_no_english_text_is_empty_and_every_key_is_a_legal_text():
     book = get_rulebook("qd26-2026")
     known = set(_headings(book)) | {o.label for sheet in book.sheets for item in sheet.items
                                     for o in item.all_options} | {
-        c.label for sheet in book.sheets for item in sheet.items for c in item.cases}
+        c.label for sheet in book.sheets for item in sheet.items for c in item.cases} | set(_notes(book))
     stale = [k for k in raw["texts"] if k not in known]
     assert not stale, f"English for texts no sheet carries: {stale}"
 
@@ -51,10 +67,28 @@ def test_the_options_of_set_1_have_english():
     assert not missing, missing
 
 
+def test_every_option_row_of_every_set_has_english():
+    rows = list(_option_rows(get_rulebook("qd26-2026")))
+    missing = [row for row in rows if not translate(row[2])]
+    assert len(rows) == 2579
+    assert not missing, f"{len(missing)} of {len(rows)} option rows without English: {missing[:5]}"
+
+
+def test_every_note_and_case_of_every_set_has_english():
+    book = get_rulebook("qd26-2026")
+    notes = set(_notes(book))
+    cases = {c.label for sheet in book.sheets for item in sheet.items for c in item.cases}
+    assert len(notes) == 36
+    missing = sorted(t for t in notes | cases if not translate(t))
+    assert not missing, missing
+    assert translate("Ghi chú: Bị loại nếu sử dụng toàn bộ nguyên liệu nhập khẩu hoặc không rõ nguồn gốc") \
+        == "Note: Excluded if all raw material is imported or of unknown origin"
+
+
 def test_points_of_a_part_are_translated_and_unknown_text_is_none():
     assert translate("SẢN PHẨM VÀ SỨC MẠNH CỦA CỘNG ĐỒNG (40 Điểm)") == \
         "PRODUCT AND COMMUNITY STRENGTH (40 points)"
     assert translate("  Rau, củ, quả,   hạt tươi ") == "Fresh vegetables, tubers, fruits and nuts"
     assert translate("Một văn bản không có trong bộ tiêu chí") is None
     assert translate("Rau, củ, quả, hạt tươi", "vi") is None
-    assert len(layer()) >= 180
+    assert len(layer()) >= 684

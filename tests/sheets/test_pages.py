@@ -56,10 +56,8 @@ def test_flask_cli_rulebook_score(cli, tmp_path):
 
 
 def test_english_sheet_shows_english_beside_the_vietnamese_legal_text(client):
-    from tests.conftest import form_post
-
-    form_post(client, "/language", {"lang": "en", "next": "/rulebooks/qd26-2026/sets/1"},
-              form_page="/rulebooks/")
+    # an anonymous visitor switches language by the link in the layout (no form on public pages)
+    assert client.get("/language/en?next=/rulebooks/qd26-2026/sets/1").status_code == 302
     text = client.get("/rulebooks/qd26-2026/sets/1").get_data(as_text=True)
     assert "Fresh vegetables, tubers, fruits and nuts" in text
     assert ('<span lang="en">PRODUCT AND COMMUNITY STRENGTH (40 points)</span> '
@@ -68,6 +66,22 @@ def test_english_sheet_shows_english_beside_the_vietnamese_legal_text(client):
     assert '<span lang="en">Origin of the product</span>' in text
     index = client.get("/rulebooks/").get_data(as_text=True)
     assert "Coffee and cocoa products" in index and "Sản phẩm cà phê, ca cao" not in index
+
+
+def test_english_sheets_show_english_options_and_notes_of_every_set(client):
+    """Option labels of sets 4-26 and criterion notes come from the English layer too."""
+    # an anonymous visitor switches language by the link in the layout (no form on public pages)
+    assert client.get("/language/en?next=/rulebooks/qd26-2026/sets/1").status_code == 302
+    one = client.get("/rulebooks/qd26-2026/sets/1").get_data(as_text=True)
+    assert ('<span lang="en">Requirement: 100% of the product grown within the province</span> '
+            '<span class="legal-vi" lang="vi">Yêu cầu: 100% sản phẩm được trồng trên địa bàn cấp tỉnh'
+            '</span>') in one
+    assert '<span lang="en">Refining</span> <span class="legal-vi" lang="vi">Tinh chế</span>' in \
+        client.get("/rulebooks/qd26-2026/sets/16").get_data(as_text=True)
+    tourism = client.get("/rulebooks/qd26-2026/sets/26").get_data(as_text=True)
+    assert ('<span lang="en">Convenient, easy to reach</span> '
+            '<span class="legal-vi" lang="vi">Thuận lợi, dễ tiếp cận</span>') in tourism
+    assert '<span lang="vi">' not in tourism  # no legal text of the sheet left without English
 
 
 def test_vietnamese_sheet_shows_the_legal_text_alone(client):
