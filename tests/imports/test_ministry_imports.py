@@ -145,6 +145,17 @@ def test_the_ministry_sees_the_certificate_import_only(client, db, login_as):
     assert client.get("/imports/certificates/template.xlsx").status_code == 200
 
 
+def test_the_administrator_is_national_too(app, db):
+    client = app.test_client()
+    admin = make_user(Role.admin)
+    db.session.commit()
+    form_post(client, "/login", {"username": admin.username, "password": "correct-horse-42"})
+    html = client.get("/imports/").get_data(as_text=True)
+    assert 'id="import-certificates"' in html and 'id="import-producers"' not in html
+    assert client.get("/imports/products/template.xlsx").status_code == 403
+    assert 'id="national-note"' in client.get("/imports/certificate").get_data(as_text=True)
+
+
 def test_the_ministry_single_certificate_form_keeps_input_and_records(client, db, login_as):
     producer, _ = make_producer(commune_code=DI_LINH)
     four = _province_4_star(client, db, login_as, producer)
