@@ -23,7 +23,7 @@ from ..errors import OcopError
 from ..legaltime import legal_today
 from ..products import services as products
 from ..text import fold
-from .common import check_text, own_producer
+from .common import check_text, is_national, own_producer
 from .products import find_product
 from .sheet import Column, Plan, Row, parse_date, parse_int
 
@@ -37,10 +37,11 @@ COLUMNS = (
         "dd/mm/yyyy; để trống nếu cùng ngày quyết định."), example=""),
     Column("authority", "Cơ quan công nhận", required=False, help=_l(
         "Như in trên quyết định (ví dụ Ủy ban nhân dân huyện Vân Đồn); để trống là Ủy ban "
-        "nhân dân tỉnh."), example="Ủy ban nhân dân tỉnh Quảng Ninh"),
+        "nhân dân tỉnh (5 sao: Bộ Nông nghiệp và Môi trường)."), example="Ủy ban nhân dân tỉnh Quảng Ninh"),
     Column("signer_name", "Người ký", example="Nguyễn Văn Hùng"),
     Column("signer_title", "Chức vụ người ký", example="Phó Chủ tịch"),
-    Column("star", "Hạng sao", help=_l("3 hoặc 4 (5 sao do Bộ công nhận)."), example="4"),
+    Column("star", "Hạng sao", help=_l(
+        "Văn phòng tỉnh: 3 hoặc 4. Văn phòng OCOP Bộ: 5 (5 sao do Bộ công nhận)."), example="4"),
     Column("instrument", "Bộ tiêu chí", help=_l(
         "1048/2019, 148/2023 hoặc 148+1489/2025: văn bản mà sản phẩm được đánh giá theo."),
         example="148/2023"),
@@ -61,6 +62,7 @@ C = {c.key: c for c in COLUMNS}
 def check_row(row: Row, plan: Plan, *, actor) -> dict | None:
     """One certificate's row checked (errors added to ``plan``): its values, or None."""
     before = len(plan.errors)
+    national = is_national(actor)
     today = legal_today()
     number = check_text(plan, row, C["number"], 64)
     decision_number = check_text(plan, row, C["decision_number"], 64)
@@ -74,7 +76,12 @@ def check_row(row: Row, plan: Plan, *, actor) -> dict | None:
     signer_name = check_text(plan, row, C["signer_name"], 120)
     signer_title = check_text(plan, row, C["signer_title"], 255)
     star = parse_int(row.get("star"))
-    if star == 5:
+    if national:
+        if star != 5:
+            plan.error(row, C["star"], _(
+                "Bộ chỉ ghi nhận giấy chứng nhận 5 sao: giấy chứng nhận 3 và 4 sao do Ủy ban "
+                "nhân dân tỉnh công nhận, Văn phòng OCOP tỉnh ghi nhận."))
+    elif star == 5:
         plan.error(row, C["star"], _("Giấy chứng nhận 5 sao do Bộ Nông nghiệp và Môi trường "
                                      "công nhận: Văn phòng tỉnh không ghi nhận được."))
     elif star not in (3, 4):
@@ -82,8 +89,18 @@ def check_row(row: Row, plan: Plan, *, actor) -> dict | None:
     code = historic_code(row.get("instrument"))
     if code is None:
         plan.error(row, C["instrument"], _("Ghi 1048/2019, 148/2023 hoặc 148+1489/2025."))
-    producer = own_producer(plan, row, C["registration_number"], actor.province_code)
+    # Nationally (the ministry's 5-star certificates) a producer of any province.
+    producer = own_producer(plan, row, C["registration_number"],
+                            None if national else actor.province_code)
     product_name = check_text(plan, row, C["product_name"], 255)
+    if national and producer is not None and product_name \
+            and find_product(producer, product_name) is None:
+        # A province's product list is its office's: the ministry names a product the
+        # province has entered (usually with its 4-star certificate), never creates one.
+        plan.error(row, C["product_name"], _(
+            "Chủ thể %(n)s chưa có sản phẩm “%(p)s” trong hệ thống: Văn phòng OCOP tỉnh "
+            "nhập sản phẩm (hoặc giấy chứng nhận 4 sao của sản phẩm) trước.",
+            n=producer.registration_number, p=product_name))
     set_no = parse_int(row.get("set_no"))
     if set_no is None:
         plan.error(row, C["set_no"], _("Ghi số của bộ sản phẩm (1–26)."))
@@ -133,9 +150,16 @@ def _already(values: dict, plan: Plan, row: Row) -> bool:
     return True
 
 
-def _decision_conflict(values: dict, province_code: str) -> str | None:
+def _level(actor) -> AuthorityLevel:
+    """The authority of the certificates ``actor`` records: the ministry nationally."""
+    return AuthorityLevel.ministry if is_national(actor) else AuthorityLevel.province
+
+
+def _decision_conflict(values: dict, actor) -> str | None:
+    level = _level(actor)
     decision = db.session.scalar(db.select(Decision).filter_by(
-        authority_level=AuthorityLevel.province, province_code=province_code,
+        authority_level=level,
+        province_code=None if level == AuthorityLevel.ministry else actor.province_code,
         number=values["decision_number"]))
     if decision is None:
         return None
@@ -174,7 +198,7 @@ def check(rows: list[Row], plan: Plan, *, actor) -> None:
                 continue
             plan.present += 1
             continue
-        conflict = _decision_conflict(values, actor.province_code)
+        conflict = _decision_conflict(values, actor)
         if conflict:
             plan.error(row, C["decision_number"], conflict)
             continue
@@ -198,7 +222,7 @@ def record(values: dict, *, actor, products_made: dict | None = None) -> Certifi
         decision_number=values["decision_number"], rulebook_code=values["rulebook_code"],
         set_label=certificates.set_name(products.current_rulebook_code(), product.set_no),
         signer_name=values["signer_name"], signer_title=values["signer_title"],
-        level=AuthorityLevel.province, actor=actor, decided_on=values["decided_on"],
+        level=_level(actor), actor=actor, decided_on=values["decided_on"],
         authority=values["authority"] or None)
 
 

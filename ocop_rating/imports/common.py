@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..accounts.roles import NATIONAL_ROLES
 from ..db import db
 from ..geo.models import Commune
 from ..producers.models import Producer
 from ..producers.services import normalize_registration
 from .sheet import Column, Plan, Row
+
+
+def is_national(user) -> bool:
+    """The ministry's OCOP office (and the administrator) import nationally: only the
+    pre-system 5-star certificates the ministry recognised, for a product of any province."""
+    return getattr(user, "role", None) in NATIONAL_ROLES
 
 
 def own_commune(plan: Plan, row: Row, column: Column, province_code: str) -> Commune | None:
@@ -28,9 +35,10 @@ def own_commune(plan: Plan, row: Row, column: Column, province_code: str) -> Com
     return commune
 
 
-def own_producer(plan: Plan, row: Row, column: Column, province_code: str,
+def own_producer(plan: Plan, row: Row, column: Column, province_code: str | None,
                  pending: dict[str, object] | None = None):
-    """The producer a row names by registration number, in the office's province; or a
+    """The producer a row names by registration number, in the office's province (any
+    province when ``province_code`` is None: the ministry's national import); or a
     producer the same file creates (``pending``, keyed by number)."""
     number = normalize_registration(row.get(column.key))
     if pending and number in pending:
@@ -40,7 +48,7 @@ def own_producer(plan: Plan, row: Row, column: Column, province_code: str,
         plan.error(row, column, _("Chưa có chủ thể mã số %(n)s trong hệ thống: nhập danh sách "
                                   "chủ thể trước.", n=number))
         return None
-    if producer.province_code != province_code:
+    if province_code is not None and producer.province_code != province_code:
         plan.error(row, column, _("Chủ thể mã số %(n)s không thuộc tỉnh của bạn.", n=number))
         return None
     return producer

@@ -21,6 +21,7 @@ from ..files import services as files
 from ..files.models import StoredFile
 from ..geo.models import Province
 from . import certificates, members, producers, products
+from .common import is_national
 from .sheet import Column, Plan, read_rows, template_bytes
 
 
@@ -60,10 +61,27 @@ KINDS = {k.code: k for k in (
 )}
 
 
+NATIONAL_KINDS = ("certificates",)
+
+
 def can_import(user) -> bool:
-    """Imports are the provincial OCOP office's, into its own province only."""
-    return (getattr(user, "is_active", False) and getattr(user, "role", None) == Role.province
-            and bool(getattr(user, "province_code", None)))
+    """Imports are the provincial OCOP office's, into its own province only; and the
+    ministry's, for its own 5-star certificates."""
+    if not getattr(user, "is_active", False):
+        return False
+    if is_national(user):
+        return True
+    return getattr(user, "role", None) == Role.province and bool(
+        getattr(user, "province_code", None))
+
+
+def kinds_for(user) -> dict[str, ImportKind]:
+    """The kinds ``user`` may import: every kind for a province; certificates nationally."""
+    if not can_import(user):
+        return {}
+    if is_national(user):
+        return {code: KINDS[code] for code in NATIONAL_KINDS}
+    return dict(KINDS)
 
 
 def template(kind: ImportKind) -> bytes:
@@ -72,8 +90,8 @@ def template(kind: ImportKind) -> bytes:
 
 def store(kind: ImportKind, file_storage, *, actor) -> StoredFile:
     """Keep the uploaded workbook (checked by content: an XLSX within the size limit)."""
-    if not can_import(actor):
-        raise NotAllowed(_("Chỉ Văn phòng OCOP tỉnh được nhập dữ liệu."))
+    if kind.code not in kinds_for(actor):
+        raise NotAllowed(_("Bạn không được nhập loại dữ liệu này."))
     return files.store_upload(file_storage, actor=actor, kinds=(files.XLSX,))
 
 
@@ -87,7 +105,7 @@ def _extra(kind: ImportKind, council) -> dict:
 
 def dry_run(kind: ImportKind, stored: StoredFile, *, actor, council=None) -> Plan:
     """Every bad row of the file with its reason, and what a clean file would create."""
-    if not can_import(actor) or stored.uploaded_by_id != actor.id:
+    if kind.code not in kinds_for(actor) or stored.uploaded_by_id != actor.id:
         raise NotAllowed(_("Bạn không thể dùng tệp này."))
     if council is not None and not council.can_manage(actor):
         raise NotAllowed(_("Bạn không quản lý hội đồng này."))
@@ -107,20 +125,27 @@ def run_import(kind: ImportKind, stored: StoredFile, *, actor, council=None) -> 
     if not plan.todo:
         return plan
     created = kind.apply(plan, actor=actor, **_extra(kind, council))
-    target = council if kind.needs_council else db.session.get(Province, actor.province_code)
+    if kind.needs_council:
+        target = council
+    elif is_national(actor):
+        target = actor  # a national import belongs to no province: it is the ministry's
+    else:
+        target = db.session.get(Province, actor.province_code)
     event = audit.record(target, f"imported_{kind.code}", actor=actor, new=str(created),
                          note=stored.original_name,
                          data={"kind": kind.code, "file": stored.id, "sha256": stored.sha256,
                                "rows": plan.rows, "created": created, "present": plan.present})
-    event.province_code = actor.province_code
+    event.province_code = None if is_national(actor) else actor.province_code
     db.session.flush()
     return plan
 
 
-def recent_imports(province_code: str, limit: int = 20) -> list[audit.AuditEvent]:
-    """The office's last imports (their audit rows), newest first."""
-    actions = [f"imported_{code}" for code in KINDS]
+def recent_imports(user, limit: int = 20) -> list[audit.AuditEvent]:
+    """The office's last imports (their audit rows), newest first: a province's, or the
+    national ones (the ministry's and the administrator's)."""
+    actions = [f"imported_{code}" for code in kinds_for(user)]
+    where = (audit.AuditEvent.province_code.is_(None) if is_national(user)
+             else audit.AuditEvent.province_code == user.province_code)
     return list(db.session.scalars(
-        db.select(audit.AuditEvent).where(audit.AuditEvent.province_code == province_code,
-                                          audit.AuditEvent.action.in_(actions))
+        db.select(audit.AuditEvent).where(where, audit.AuditEvent.action.in_(actions))
         .order_by(audit.AuditEvent.id.desc()).limit(limit)))

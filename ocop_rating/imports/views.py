@@ -30,10 +30,14 @@ def _kind(code: str) -> services.ImportKind:
     kind = services.KINDS.get(code)
     if kind is None:
         abort(404)
+    if code not in services.kinds_for(current_user):
+        abort(403)  # the ministry imports certificates only; producers etc. are provincial
     return kind
 
 
 def _councils() -> list[Council]:
+    if services.is_national(current_user):
+        return []
     rows = db.session.scalars(db.select(Council).filter_by(
         province_code=current_user.province_code).order_by(Council.decision_date.desc(),
                                                            Council.id.desc()))
@@ -55,7 +59,7 @@ def _forms() -> dict[str, UploadForm]:
     choices = [("", _("— chọn hội đồng —"))] + [
         (str(c.id), f"{c.name} ({c.decision_number})") for c in _councils()]
     out = {}
-    for code in services.KINDS:
+    for code in services.kinds_for(current_user):
         form = UploadForm(prefix=code)
         form.council.choices = choices
         out[code] = form
@@ -66,8 +70,9 @@ def _forms() -> dict[str, UploadForm]:
 @login_required
 def index():
     _require_office()
-    return render_template("imports/index.html", kinds=services.KINDS, forms=_forms(),
-                           recent=services.recent_imports(current_user.province_code))
+    return render_template("imports/index.html", kinds=services.kinds_for(current_user),
+                           all_kinds=services.KINDS, forms=_forms(),
+                           recent=services.recent_imports(current_user))
 
 
 @bp.get("/<code>/template.xlsx")
@@ -102,8 +107,9 @@ def upload(code: str):
                 db.session.commit()
                 return redirect(url_for("imports.check", code=code, file_id=stored.id,
                                         council=council.id if council else None))
-    return render_template("imports/index.html", kinds=services.KINDS, forms=forms,
-                           recent=services.recent_imports(current_user.province_code),
+    return render_template("imports/index.html", kinds=services.kinds_for(current_user),
+                           all_kinds=services.KINDS, forms=forms,
+                           recent=services.recent_imports(current_user),
                            open_kind=code), 400
 
 
@@ -168,6 +174,7 @@ def check(code: str, file_id: int):
 @login_required
 def certificate():
     """One pre-system certificate by hand, checked by the same rules as the import."""
+    _kind("certificates")
     _require_office()
     form = LegacyCertificateForm()
     if form.validate_on_submit():
@@ -197,4 +204,5 @@ def certificate():
                 flash(_("Đã ghi nhận giấy chứng nhận %(n)s.", n=made.number), "success")
                 return redirect(url_for("certificates.show", certificate_id=made.id))
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("imports/certificate.html", form=form), status
+    return render_template("imports/certificate.html", form=form,
+                           national=services.is_national(current_user)), status
