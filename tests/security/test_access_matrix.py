@@ -151,9 +151,11 @@ EXPECTED: dict[str, tuple[frozenset | str | None, frozenset | str | None]] = {
     "i18n.choose_language": (ALL, None),
     # Imports are the provincial office's, into its own province; an uploaded file is read
     # back only by the office account that uploaded it (province_a here).
-    "imports.certificate": (kinds("province_a province_b"), kinds("province_a province_b")),
+    # The ministry (and admin) record pre-system 5★ certificates; the other imports are the
+    # provinces' (the world asks for the producers' template, upload and dry run).
+    "imports.certificate": (kinds("admin ministry province_a province_b"), kinds("admin ministry province_a province_b")),
     "imports.check": (kinds("province_a"), kinds("province_a")),
-    "imports.index": (kinds("province_a province_b"), None),
+    "imports.index": (kinds("admin ministry province_a province_b"), None),
     "imports.template": (kinds("province_a province_b"), None),
     "imports.upload": (None, kinds("province_a province_b")),
     "notifications.index": (USERS, None),
