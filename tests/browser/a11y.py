@@ -15,6 +15,8 @@ def violations(page, *, impacts=BLOCKING) -> list[str]:
     for v in results.response["violations"]:
         if v.get("impact") in impacts:
             targets = ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+            why = (v["nodes"][0].get("failureSummary") or "").replace("\n", " ")[:300]
+            targets = f"{targets} [{why}]" if why else targets
             found.append(f"{v['id']} ({v['impact']}): {v['help']} — {targets}")
     return found
 

@@ -33,7 +33,10 @@ def test_login_page_speaks_vietnamese_by_default(page):
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
     expect(page.get_by_label("Mật khẩu", exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name="Tiếng Việt")).to_have_class(re.compile(r"btn-light"))
+    # Anonymous visitors switch language by a link (no form: public pages stay cacheable).
+    current = page.get_by_role("link", name="Tiếng Việt")
+    expect(current).to_have_class(re.compile(r"btn-light"))
+    expect(current).to_have_attribute("aria-current", "true")
 
 
 def test_wrong_password_is_explained_beside_the_field_and_the_username_kept(page, db):
@@ -81,7 +84,7 @@ def test_english_sticks_across_pages_and_vietnamese_comes_back(page, db):
     user = make_user(Role.province, full_name="Trần Văn Nam")
     db.session.commit()
     page.goto("/login")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
 
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
