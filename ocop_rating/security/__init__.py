@@ -1,6 +1,6 @@
 """Security plumbing that applies to every request: response headers and cookies
 (``headers``), the Origin check on state-changing requests (``origin``) and bounded integer ids
-in URLs and forms (``ids``); behind ``TRUSTED_PROXIES`` reverse proxies, werkzeug's
+in URLs and forms (``ids``), no NUL characters in any input (``text_input``); behind ``TRUSTED_PROXIES`` reverse proxies, werkzeug's
 ProxyFix takes the client's address and scheme from X-Forwarded-For / -Proto. ``init_app`` is called by ``create_app`` before the blueprints are
 registered, so every ``<int:...>`` rule uses the bounded converter."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import headers, ids, origin
+    from . import headers, ids, origin, text_input
 
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
@@ -21,3 +21,4 @@ def init_app(app: Flask) -> None:
     ids.init_app(app)
     headers.init_app(app)
     origin.init_app(app)
+    text_input.init_app(app)

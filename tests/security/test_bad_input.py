@@ -400,3 +400,23 @@ def test_office_producer_search_treats_wildcards_literally(client, db, login_as)
 
     assert listed("") and listed(producer.name[:4])
     assert not listed("%") and not listed("_") and not listed(producer.name[:2] + "%")
+
+
+def test_a_nul_character_is_refused_with_a_message_on_every_engine(client, db, login_as):
+    """PostgreSQL cannot store U+0000 in text (the form fuzz found a 500 on the commune's
+    check form): such input is refused with 400 and a message before any view writes."""
+    from ocop_rating.accounts.models import User
+
+    admin = login_as(make_user(Role.admin))
+    before = db.session.query(User).count()
+    response = form_post(client, "/users/new", {"username": "ab\x00cd", "full_name": "X",
+                                                "role": "province"}, form_page="/users/new")
+    assert response.status_code == 400
+    assert "ký tự không hợp lệ" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.query(User).count() == before
+    assert client.get("/registry?q=tra\x00").status_code == 400
+    # the API answers with its JSON error
+    response = client.get("/api/v1/registry?q=a%00b")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_characters"
+    assert admin.id
