@@ -375,3 +375,27 @@ for _path in SPEC["paths"].values():
     for _op in _path.values():
         _op.setdefault("responses", {}).setdefault(
             "429", _error_response("Too many requests for this token or address."))
+
+
+# No text field may hold U+0000 (the server refuses it: PostgreSQL cannot store it), so every
+# free string and every object key of the document says so.
+_NO_NUL = "^[^\\u0000]*$"
+
+
+def _forbid_nul(node) -> None:
+    if isinstance(node, dict):
+        types = node.get("type")
+        types = types if isinstance(types, list) else [types]
+        if "string" in types and not ({"format", "enum", "pattern", "const"} & node.keys()):
+            node["pattern"] = _NO_NUL
+        if "object" in types and "propertyNames" not in node and (
+                node.get("additionalProperties") not in (None, False)):
+            node["propertyNames"] = {"pattern": _NO_NUL}
+        for value in node.values():
+            _forbid_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _forbid_nul(value)
+
+
+_forbid_nul(SPEC)
