@@ -179,7 +179,7 @@ def _param(name: str, schema: dict, description: str) -> dict:
 
 
 _CACHE_HEADERS = {
-    "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=60"},
+    "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=60 (public, no-cache on a certificate: revalidated each time, so a revocation shows at once)"},
     "Access-Control-Allow-Origin": {"schema": {"type": "string"}, "description": "*"},
 }
 
@@ -377,8 +377,8 @@ for _path in SPEC["paths"].values():
             "429", _error_response("Too many requests for this token or address."))
 
 
-# No text field may hold U+0000 (the server refuses it: PostgreSQL cannot store it), so every
-# free string and every object key of the document says so.
+# No text sent may hold U+0000 (the server refuses it: PostgreSQL cannot store it), so every
+# free string and object key of the parameters and request bodies says so.
 _NO_NUL = "^[^\\u0000]*$"
 
 
@@ -398,4 +398,22 @@ def _forbid_nul(node) -> None:
             _forbid_nul(value)
 
 
-_forbid_nul(SPEC)
+def _request_schemas() -> set[str]:
+    """The component schemas request bodies refer to (responses may echo any text)."""
+    import json
+
+    bodies = json.dumps([op.get("requestBody") for path in SPEC["paths"].values()
+                         for op in path.values() if isinstance(op, dict)])
+    return {name for name in SPEC["components"]["schemas"]
+            if f'"#/components/schemas/{name}"' in bodies}
+
+
+for _path in SPEC["paths"].values():
+    for _op in _path.values():
+        if isinstance(_op, dict):
+            _forbid_nul(_op.get("parameters"))
+            _forbid_nul(_op.get("requestBody"))
+        elif isinstance(_op, list):  # parameters shared by the path's operations
+            _forbid_nul(_op)
+for _name in _request_schemas():
+    _forbid_nul(SPEC["components"]["schemas"][_name])

@@ -9,7 +9,8 @@
 * ``Cache-Control: no-store`` on every response to a signed-in person, and on every file
   download that is not public.
 * Public pages (registry, verification, lookup, open data, the public API) seen by an
-  anonymous visitor with no session: ``Cache-Control: public, max-age=PUBLIC_MAX_AGE``, an
+  anonymous visitor with no session: ``Cache-Control: public, max-age=PUBLIC_MAX_AGE`` (``public,
+  no-cache`` — revalidated each time — where a certificate's status is stated), an
   ETag answering conditional GETs with 304, and neither a session cookie nor
   ``Vary: Cookie`` (the base layout renders no CSRF token for anonymous visitors, and
   ``PublicSessionInterface`` leaves the empty session alone). A shared cache may then serve
@@ -32,6 +33,10 @@ _PUBLIC_FILE_ENDPOINTS = {"static", "bootstrap.static"}
 # Blueprints whose pages are public: the same for every anonymous visitor.
 PUBLIC_BLUEPRINTS = {"public", "api", "opendata"}
 PUBLIC_MAX_AGE = 60
+# Pages that state a certificate's legal status now (valid, revoked …): a cache keeps them but
+# asks again every time (no-cache with the ETag: a 304 when nothing changed), so a revocation
+# shows at once on the verification page, the look-up and the API.
+LIVE_STATUS_ENDPOINTS = {"public.verify", "public.lookup", "api.certificate"}
 
 
 class PublicSessionInterface(SecureCookieSessionInterface):
@@ -101,7 +106,9 @@ def _public_caching(response, config) -> None:
         return
     g.public_cacheable = True
     max_age = int(config.get("PUBLIC_MAX_AGE", PUBLIC_MAX_AGE))
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Cache-Control"] = ("public, no-cache"
+                                         if request.endpoint in LIVE_STATUS_ENDPOINTS
+                                         else f"public, max-age={max_age}")
     if response.is_streamed or response.direct_passthrough:
         return
     if "ETag" not in response.headers:
