@@ -377,8 +377,8 @@ for _path in SPEC["paths"].values():
             "429", _error_response("Too many requests for this token or address."))
 
 
-# No text sent may hold U+0000 (the server refuses it: PostgreSQL cannot store it), so every
-# free string and object key of the parameters and request bodies says so.
+# No text sent to change something may hold U+0000 (the server refuses it: PostgreSQL cannot
+# store it), so every free string and object key of the request bodies says so.
 _NO_NUL = "^[^\\u0000]*$"
 
 
@@ -411,9 +411,6 @@ def _request_schemas() -> set[str]:
 for _path in SPEC["paths"].values():
     for _op in _path.values():
         if isinstance(_op, dict):
-            _forbid_nul(_op.get("parameters"))
             _forbid_nul(_op.get("requestBody"))
-        elif isinstance(_op, list):  # parameters shared by the path's operations
-            _forbid_nul(_op)
 for _name in _request_schemas():
     _forbid_nul(SPEC["components"]["schemas"][_name])

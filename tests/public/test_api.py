@@ -133,16 +133,13 @@ def test_registry_json(client, db):
 @pytest.mark.parametrize("params,name", [
     ("per_page=101", "per_page"), ("per_page=abc", "per_page"), ("page=abc", "page"),
     ("page=0", "page"), ("star=9", "star"), ("status=valid2", "status"),
-    ("province=x", "province"), ("commune=123", "commune"), ("set=1000", "set"),
-    ("province=%00", None),  # a NUL is refused before the filters are read
+    ("province=x", "province"), ("province=%00", "province"), ("commune=123", "commune"),
+    ("set=1000", "set"),
 ])
 def test_registry_bad_parameters_are_json_400(client, db, params, name):
     body = get_json(client, f"/api/v1/registry?{params}", 400)
     check(body, "Error")
-    if name is None:
-        assert body["error"]["code"] == "invalid_characters"
-    else:
-        assert body["error"]["message"].startswith(f"{name}: ")
+    assert body["error"]["message"].startswith(f"{name}: ")
 
 
 def test_read_only(client, db):
