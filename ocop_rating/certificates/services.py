@@ -435,6 +435,14 @@ def find_by_number(number: str) -> Certificate | None:
     return db.session.scalar(db.select(Certificate).filter_by(number=_clean(number)))
 
 
+def managed_by_number(number: str, user) -> Certificate | None:
+    """The certificate of ``number`` if ``user``'s office manages it, else None: the same
+    answer for "no such number" and "not yours", so other provinces' numbers are not
+    disclosed by the forms that take a number (inspections, checks in trade)."""
+    certificate = find_by_number(number)
+    return certificate if certificate is not None and certificate.can_manage(user) else None
+
+
 def find_by_token(token: str) -> Certificate | None:
     return db.session.scalar(db.select(Certificate).filter_by(token=_clean(token)))
 

@@ -389,10 +389,9 @@ def new_inspection():
     if request.method == "GET" and request.args.get("certificate"):
         form.certificate_number.data = request.args["certificate"][:64]
     if form.validate_on_submit():
-        certificate = certificate_services.find_by_number(form.certificate_number.data)
-        # The same answer for "no such number" and "not yours": numbers of other provinces
-        # are not disclosed here.
-        if certificate is None or not certificate.can_manage(current_user):
+        certificate = certificate_services.managed_by_number(form.certificate_number.data,
+                                                                current_user)
+        if certificate is None:
             form.certificate_number.errors.append(_(
                 "Không tìm thấy giấy chứng nhận số này trong các giấy chứng nhận bạn quản lý."))
         else:

@@ -312,8 +312,9 @@ def new_check():
                 form.certificate_number.data = report_.certificate.number
             form.outlet_address.data = report_.place
     if form.validate_on_submit():
-        certificate = certificate_services.find_by_number(form.certificate_number.data)
-        if certificate is None or not certificate.can_manage(current_user):
+        certificate = certificate_services.managed_by_number(form.certificate_number.data,
+                                                                current_user)
+        if certificate is None:
             form.certificate_number.errors.append(_(
                 "Không tìm thấy giấy chứng nhận số này trong các giấy chứng nhận bạn quản lý."))
         else:
