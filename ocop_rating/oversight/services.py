@@ -8,7 +8,6 @@ the sums into means, intervals and alphas (:mod:`.stats`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -474,13 +473,3 @@ def overview(filters: Filters, *, national: bool) -> Overview:
 
 def years_available() -> list[int]:
     return [y for (y,) in db.session.execute(select(OE.year).distinct().order_by(OE.year))]
-
-
-def today_year() -> int:
-    from ..legaltime import legal_today
-
-    return legal_today().year
-
-
-__all__ = ["Filters", "overview", "sync", "rebuild", "select_for_review", "complete_review",
-           "member_sheets", "member_deviation", "reviews", "date"]

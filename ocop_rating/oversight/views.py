@@ -13,14 +13,13 @@ from sqlalchemy import func, select
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..councils.models import CouncilMember, Evaluation
 from ..db import db
-from ..geo.services import provinces_sorted
 from ..forms import attach_error, errors_text
+from ..geo.services import provinces_sorted
 from ..public.views import page_numbers
 from ..security.ids import db_id
 from . import bp, services
 from .forms import CompleteReviewForm, SelectReviewForm
 from .models import CentralReview, ReviewOutcome
-
 
 PER_PAGE = 50
 
@@ -128,7 +127,7 @@ def select_review():
 
 
 def _review_or_404(review_id: int) -> tuple[CentralReview, bool]:
-    _filters_, national, _p = _filters()
+    _unused, national, _provinces = _filters()
     review = db.session.get(CentralReview, db_id(review_id)) or abort(404)
     if not _in_scope(review.evaluation.council.province_code, national):
         abort(404)
