@@ -12,7 +12,7 @@ from . import (
     views,  # noqa: E402,F401
 )
 
-nav.register("notifications.index", _l("Thông báo"), lambda u: u.is_authenticated, order=80)
+# No menu entry: the bell beside the user menu opens the notifications (with the unread count).
 
 
 @bp.record_once

@@ -92,7 +92,7 @@ def test_english_sticks_across_pages_and_vietnamese_comes_back(page, db):
     page.get_by_label("Password", exact=True).fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Hello, Trần Văn Nam")).to_be_visible()
-    nav_open(page, "Administration")
+    nav_open(page, "Admin")
     nav_link(page, "Users").click()
     expect(page.get_by_role("heading", name="Users")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=user.username)).to_contain_text(
