@@ -517,20 +517,32 @@ def viewable_evaluations_where(visible_councils: list[Council], user):
     for lists paged in the database (the API's results). ``visible_councils``: the councils
     ``user`` may view. Kept beside ``is_barred``; tests/councils/test_round_access.py checks
     that both give the same answer."""
-    from sqlalchemy import exists, false, or_
+    from sqlalchemy import false, or_
 
     if not visible_councils:
         return false()
     managed = [c.id for c in visible_councils if c.can_manage(user)]
     mine = [m.id for c in visible_councils for m in c.members
             if m.user_id == getattr(user, "id", None) and m.is_active]
-    barred = or_(
-        exists().where(Exclusion.evaluation_id == Evaluation.id,
-                       Exclusion.member_id.in_(mine)),
-        exists().where(Conflict.evaluation_id == Evaluation.id, Conflict.member_id.in_(mine),
-                       Conflict.status != ConflictStatus.dismissed)) if mine else false()
+    barred = barred_where(mine) if mine else false()
     return Round.council_id.in_([c.id for c in visible_councils]) \
         & or_(Round.council_id.in_(managed), ~barred)
+
+
+def barred_where(member):
+    """``is_barred`` as a SQL condition on ``Evaluation``: ``member`` (a list of member ids,
+    or a member-id column of the enclosing query) is excluded from it or has a conflict on it
+    that was not dismissed."""
+    from sqlalchemy import exists, or_
+
+    def of(column):
+        return column.in_(member) if isinstance(member, (list, tuple, set)) \
+            else column == member
+
+    return or_(
+        exists().where(Exclusion.evaluation_id == Evaluation.id, of(Exclusion.member_id)),
+        exists().where(Conflict.evaluation_id == Evaluation.id, of(Conflict.member_id),
+                       Conflict.status != ConflictStatus.dismissed))
 
 
 def hidden_count(evaluations, user) -> int:
@@ -549,7 +561,7 @@ def can_read_scores(evaluation: Evaluation, user) -> bool:
     star). Nobody while scoring (the session is not closed). Once revealed: the council, its
     office and advisors; a national reader who only oversees the council (the ministry over a
     provincial council, DOMAIN §9) once the result is sealed, never a number that may still
-    change (docs/decisions.md, "The ministry reads sealed provincial records")."""
+    change (docs/decisions.md, "... the ministry reads sealed provincial records")."""
     if not can_view_evaluation(evaluation, user) or not evaluation.round.scores_visible:
         return False
     if _runs_or_sits_on(evaluation.council, user):

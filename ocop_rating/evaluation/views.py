@@ -388,8 +388,8 @@ def submit_score(evaluation_id: int):
 
 def _round_records(round_id: int) -> Round:
     """Minutes and score tables exist once the session is closed, for the office, the
-    chair, the secretary and the members; the ministry reads a provincial council's once the
-    round is concluded (councils.can_read_papers)."""
+    chair, the secretary and the members; the ministry reads a provincial council's once a
+    result of the round is sealed, and then only the sealed ones (councils.can_read_papers)."""
     round_ = _round(round_id)
     allowed = councils.can_read_papers(round_, current_user)
     if allowed is False:
