@@ -96,6 +96,9 @@ def test_a_barred_member_sees_nothing_of_the_evaluation_on_round_pages(app, db, 
     work = member.get("/councils/my").get_data(as_text=True)
     assert SEEN[0] in work and BARRED[0] not in work
     assert BARRED[0] in colleague.get("/councils/my").get_data(as_text=True)
+    inbox = member.get("/").get_data(as_text=True)  # "Phiếu cần chấm" on the home page
+    assert SEEN[0] in inbox and BARRED[0] not in inbox
+    assert BARRED[0] in colleague.get("/").get_data(as_text=True)
 
     _conclude(round_, office, people, seen, barred)
 
