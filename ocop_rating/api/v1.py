@@ -140,7 +140,10 @@ def round_json(r: Round) -> dict:
             "council": {"id": r.council.id, "name": r.council.name,
                         "level": r.council.level.value, "province": r.council.province_code},
             "proposals_by": _iso(r.proposals_by), "finish_by": _iso(r.finish_by),
-            "is_extra": r.is_extra, "evaluations": [e.id for e in r.evaluations]}
+            "is_extra": r.is_extra,
+            # only the evaluations the caller may open (a barred member's are left out)
+            "evaluations": [e.id for e in councils.visible_evaluations(r.evaluations,
+                                                                      current_user)]}
 
 
 def sheet_json(s: ScoreSheet) -> dict:
@@ -413,26 +416,11 @@ def _visible_results():
     """The sealed results the caller may read, as a SELECT: ``can_view_evaluation`` in SQL
     (every evaluation of a council the caller runs; of the others, those the caller is not
     barred from — excluded, or a conflict not dismissed)."""
-    from sqlalchemy import exists, false, or_
     from sqlalchemy.orm import contains_eager
 
-    from ..councils.models import Conflict, ConflictStatus, Exclusion
-
-    visible = _visible_councils()
-    if not visible:
-        return db.select(SealedResult).where(false())
-    managed = [c.id for c in visible if c.can_manage(current_user)]
-    mine = [m.id for c in visible for m in c.members
-            if m.user_id == current_user.id and m.is_active]
-    barred = or_(
-        exists().where(Exclusion.evaluation_id == Evaluation.id,
-                       Exclusion.member_id.in_(mine)),
-        exists().where(Conflict.evaluation_id == Evaluation.id, Conflict.member_id.in_(mine),
-                       Conflict.status != ConflictStatus.dismissed)) if mine else false()
     return (db.select(SealedResult).join(SealedResult.evaluation).join(Evaluation.round)
             .options(contains_eager(SealedResult.evaluation))
-            .where(Round.council_id.in_([c.id for c in visible]),
-                   or_(Round.council_id.in_(managed), ~barred)))
+            .where(councils.viewable_evaluations_where(_visible_councils(), current_user)))
 
 
 @bp.get("/results")

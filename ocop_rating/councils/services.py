@@ -504,6 +504,87 @@ def can_view_evaluation(evaluation: Evaluation, user) -> bool:
     return not is_barred(evaluation, user)
 
 
+def visible_evaluations(evaluations, user) -> list[Evaluation]:
+    """The evaluations of a list that ``user`` may open (``can_view_evaluation``). Every
+    round-level list filters through this one check: the round page, the member's work list,
+    the minutes and score tables, the API's rounds and results. A barred member sees nothing
+    of the dossier there, not even that it is in the round."""
+    return [e for e in evaluations if can_view_evaluation(e, user)]
+
+
+def viewable_evaluations_where(visible_councils: list[Council], user):
+    """``can_view_evaluation`` as a SQL condition on ``Evaluation`` joined to its ``Round``,
+    for lists paged in the database (the API's results). ``visible_councils``: the councils
+    ``user`` may view. Kept beside ``is_barred``; tests/councils/test_round_access.py checks
+    that both give the same answer."""
+    from sqlalchemy import false, or_
+
+    if not visible_councils:
+        return false()
+    managed = [c.id for c in visible_councils if c.can_manage(user)]
+    mine = [m.id for c in visible_councils for m in c.members
+            if m.user_id == getattr(user, "id", None) and m.is_active]
+    barred = barred_where(mine) if mine else false()
+    return Round.council_id.in_([c.id for c in visible_councils]) \
+        & or_(Round.council_id.in_(managed), ~barred)
+
+
+def barred_where(member):
+    """``is_barred`` as a SQL condition on ``Evaluation``: ``member`` (a list of member ids,
+    or a member-id column of the enclosing query) is excluded from it or has a conflict on it
+    that was not dismissed."""
+    from sqlalchemy import exists, or_
+
+    def of(column):
+        return column.in_(member) if isinstance(member, (list, tuple, set)) \
+            else column == member
+
+    return or_(
+        exists().where(Exclusion.evaluation_id == Evaluation.id, of(Exclusion.member_id)),
+        exists().where(Conflict.evaluation_id == Evaluation.id, of(Conflict.member_id),
+                       Conflict.status != ConflictStatus.dismissed))
+
+
+def hidden_count(evaluations, user) -> int:
+    """How many of ``evaluations`` ``user`` may not open (said on the page, never named)."""
+    return sum(1 for e in evaluations if not can_view_evaluation(e, user))
+
+
+def _runs_or_sits_on(council: Council, user) -> bool:
+    """The office that runs the council, its members and its advisory group."""
+    return council.can_manage(user) or council.member_for(user) is not None \
+        or is_advisor(council, user)
+
+
+def can_read_scores(evaluation: Evaluation, user) -> bool:
+    """Whether ``user`` sees the scores of ``evaluation`` (the sheets' totals, the mean, the
+    star). Nobody while scoring (the session is not closed). Once revealed: the council, its
+    office and advisors; a national reader who only oversees the council (the ministry over a
+    provincial council, DOMAIN §9) once the result is sealed, never a number that may still
+    change (docs/decisions.md, "... the ministry reads sealed provincial records")."""
+    if not can_view_evaluation(evaluation, user) or not evaluation.round.scores_visible:
+        return False
+    if _runs_or_sits_on(evaluation.council, user):
+        return True
+    return evaluation.status == EvaluationStatus.concluded
+
+
+def can_read_papers(round_: Round, user) -> bool | None:
+    """Whether ``user`` reads the minutes and score tables of ``round_``: True, False (not
+    theirs: 403) or None (not theirs yet: 404). The council's office, chair, secretary and
+    members once the session is closed; the ministry over a provincial council once at least
+    one of the round's results is sealed. What the papers then hold is decided evaluation by
+    evaluation by ``can_read_scores`` (a barred member's dossiers and, for the ministry, the
+    results not yet sealed are left out)."""
+    council = round_.council
+    if council.can_manage(user) or council.member_for(user) is not None:
+        return True if round_.scores_visible else None
+    if getattr(user, "role", None) == Role.ministry and getattr(user, "is_active", False):
+        return True if round_.scores_visible and any(
+            e.status == EvaluationStatus.concluded for e in round_.evaluations) else None
+    return False
+
+
 def scoring_members(evaluation: Evaluation) -> list[CouncilMember]:
     """Members expected to score: active, not excluded, not conflicted (pending conflicts
     count as conflicted until the chair decides)."""

@@ -320,7 +320,10 @@ def round_detail(round_id: int):
     round_ = _round(round_id)
     council = round_.council
     manage = council.can_manage(current_user)
-    rows = [(e, services.progress(e)) for e in services.round_evaluations(round_)]
+    evaluations = services.round_evaluations(round_)
+    # A member excluded or conflicted on a dossier sees nothing of it here (one check).
+    rows = [(e, services.progress(e), services.can_read_scores(e, current_user))
+            for e in services.visible_evaluations(evaluations, current_user)]
     return render_template(
         "councils/round.html", round=round_, council=council, rows=rows, manage=manage,
         steer=manage or council.is_secretary_or_chair(current_user),
@@ -328,7 +331,9 @@ def round_detail(round_id: int):
         next_states=sorted((t for (f, t) in ROUND_TRANSITIONS
                             if f == round_.state and t != RoundState.concluded),
                            key=lambda t: list(RoundState).index(t)),
-        member=council.member_for(current_user), conclude_form=ConcludeForm())
+        member=council.member_for(current_user), conclude_form=ConcludeForm(),
+        hidden=services.hidden_count(evaluations, current_user),
+        papers=services.can_read_papers(round_, current_user))
 
 
 @bp.post("/rounds/<int:round_id>/dossiers")

@@ -181,10 +181,11 @@ def _dossier_result(evaluation) -> reports.DossierResult:
 
 def minutes_data(round_: Round, *, viewer=None) -> reports.MinutesData:
     """The papers of a round. Official (numbered, signed) once the round is concluded; a
-    draft before. ``viewer``: a member barred from a dossier does not get its scores."""
+    draft before. ``viewer``: only the dossiers whose scores the viewer may read
+    (``councils.can_read_scores``: not a barred member's, and for the ministry only sealed)."""
     council = round_.council
     evaluations = [e for e in round_.evaluations if e.sheets
-                   and (viewer is None or councils.can_view_evaluation(e, viewer))]
+                   and (viewer is None or councils.can_read_scores(e, viewer))]
     attendance = []
     for member in council.active_members:
         scored = any(s.member_id == member.id and s.submitted_at for e in evaluations

@@ -71,7 +71,7 @@ def render_show(evaluation_: Evaluation, *, review_form: ReviewForm | None = Non
         review_form.site_visit_on.data = evaluation_.site_visit_on
         review_form.site_visit_notes.data = evaluation_.site_visit_notes
         review_form.report.data = evaluation_.advisory_report
-    visible = evaluation_.round.scores_visible
+    visible = councils.can_read_scores(evaluation_, current_user)
     if visible:
         audit.record_read(evaluation_, "scores_revealed")
     sealed = sealed_for(evaluation_)
@@ -97,6 +97,7 @@ def render_show(evaluation_: Evaluation, *, review_form: ReviewForm | None = Non
         member_names={m.id: m.user.full_name for m in council.members},
         can_review=councils.can_review(evaluation_, current_user),
         can_follow=can_follow,
+        papers=councils.can_read_papers(evaluation_.round, current_user) is True,
         can_score=services.can_score(evaluation_, current_user),
         can_decide_stops=services.can_decide_stops(evaluation_, current_user),
         is_chair=council.chair is not None and council.chair.user_id == current_user.id,
@@ -187,7 +188,7 @@ def my_work():
         for round_ in member.council.rounds:
             if round_.state not in (RoundState.scoring, RoundState.closed, RoundState.open):
                 continue
-            for evaluation_ in round_.evaluations:
+            for evaluation_ in councils.visible_evaluations(round_.evaluations, current_user):
                 rows.append((evaluation_, evaluation_.sheet_of(member),
                              councils.blocked_reason(evaluation_, member)))
     return render_template("evaluation/my_work.html", rows=rows)
@@ -387,12 +388,13 @@ def submit_score(evaluation_id: int):
 
 def _round_records(round_id: int) -> Round:
     """Minutes and score tables exist once the session is closed, for the office, the
-    chair, the secretary and the members."""
+    chair, the secretary and the members; the ministry reads a provincial council's once a
+    result of the round is sealed, and then only the sealed ones (councils.can_read_papers)."""
     round_ = _round(round_id)
-    council = round_.council
-    if not (council.can_manage(current_user) or council.member_for(current_user)):
+    allowed = councils.can_read_papers(round_, current_user)
+    if allowed is False:
         abort(403)
-    if not round_.scores_visible:
+    if allowed is None:
         abort(404)
     return round_
 

@@ -431,16 +431,14 @@ def _sheets_to_score(user) -> Section | None:
     """Sheets the member is to score in rounds now scoring: not submitted, not excluded, no
     conflict (a pending one bars until the chair decides). None: the user sits on no council."""
     from ..councils.models import (
-        Conflict,
-        ConflictStatus,
         Council,
         CouncilMember,
         Evaluation,
         EvaluationStatus,
-        Exclusion,
         Round,
         RoundState,
     )
+    from ..councils.services import barred_where
     from ..evaluation.models import ScoreSheet, SheetStatus
 
     seated = db.session.scalar(select(func.count()).select_from(CouncilMember).where(
@@ -458,11 +456,7 @@ def _sheets_to_score(user) -> Section | None:
             .where(Round.state == RoundState.scoring,
                    Evaluation.status == EvaluationStatus.scoring,
                    or_(ScoreSheet.id.is_(None), ScoreSheet.status == SheetStatus.draft),
-                   ~exists().where(Exclusion.evaluation_id == Evaluation.id,
-                                   Exclusion.member_id == CouncilMember.id),
-                   ~exists().where(Conflict.evaluation_id == Evaluation.id,
-                                   Conflict.member_id == CouncilMember.id,
-                                   Conflict.status != ConflictStatus.dismissed)))
+                   ~barred_where(CouncilMember.id)))
     today = legal_today()
     items = []
     for e, r, sheet in db.session.execute(stmt.order_by(Round.finish_by, Evaluation.id)
