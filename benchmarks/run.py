@@ -485,7 +485,7 @@ def autosave_database(folder: Path) -> tuple[Path, int, list[str], list[str]]:
         services.move_round(round_, RoundState.scoring, actor=office)
         db.session.commit()
         codes = [i.code for i in scoring.sheet_definition(evaluation).items][:SAVES]
-        users = [p.username for p in people]
+        users = [p.user.username for p in people]
         evaluation_id = evaluation.id
         db.engine.dispose()
     return path, evaluation_id, users, codes
@@ -569,6 +569,9 @@ def autosave_section() -> dict:
         folder = Path(tempfile.mkdtemp(prefix="ocop-bench-autosave-"))
         path, evaluation_id, users, codes = autosave_database(folder)
         env = base_env(path, folder)
+        # plain http on 127.0.0.1: the session cookie must not be Secure-only (the https
+        # PUBLIC_BASE_URL would make it so), or the members' logins would lose their CSRF
+        env["OCOP_COOKIE_SECURE"] = "false"
         with gunicorn("ocop_rating:create_app()", env, worker_class=worker_class,
                       threads=threads) as (proc, base):
             result = autosave_run(env, base, evaluation_id, users, codes)
