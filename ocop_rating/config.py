@@ -102,6 +102,13 @@ class Defaults:
     REQUIRE_2FA_ROLES: list[str] = []
     TWO_FACTOR_ISSUER = "OCOP"
     ITEMS_PER_PAGE = 50
+    # The cache of the verification page and the API certificate for anonymous visitors
+    # (public/cache.py): checked against the database on every request, so a revocation shows
+    # at once; kept at most this many seconds (renamed communes, decision wording) and this
+    # many answers per server process.
+    PUBLIC_CACHE = True
+    PUBLIC_CACHE_SECONDS = 300
+    PUBLIC_CACHE_ENTRIES = 1024
 
     # Open data (docs/open-data.md): where the published files live (default:
     # instance/open-data) and the licence they are published under.

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from ..certificates import services
 from ..errors import OcopError
 from ..legaltime import legal_today
-from ..public import reading
+from ..public import cache, reading
 from ..public.query import parse_registry_args
 from . import bp
 from .openapi import SPEC
@@ -44,6 +44,7 @@ def certificate(number: str):
     if found is None:
         raise NotInRegistry(_("Không có giấy chứng nhận số %(n)s trong sổ đăng ký: sản phẩm "
                               "không được chứng nhận OCOP (hoặc số không đúng).", n=number[:100]))
+    cache.depends_on(found)
     _keep = reading.preload([found])
     return jsonify(certificate_json(found, legal_today()))
 

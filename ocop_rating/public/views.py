@@ -12,7 +12,7 @@ from ..db import db
 from ..geo.models import Commune
 from ..geo.services import communes_of, provinces_sorted
 from ..legaltime import legal_today
-from . import bp, reading
+from . import bp, cache, reading
 from .query import IN_FORCE_LABEL, STATUSES, clean, parse_registry_args
 
 
@@ -65,6 +65,7 @@ def verify(token: str):
     certificate = reading.find_token(token)
     if certificate is None:
         return render_template("public/not_found.html"), 404
+    cache.depends_on(certificate)
     today = legal_today()
     status = certificate.status_on(today)
     rulebook_label, set_name = reading.rulebook_facts(certificate)

@@ -11,6 +11,11 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import headers, ids, origin, text_input
 
+    from ..public import cache
+
+    # The public answers' cache (public/cache.py) sits inside ProxyFix: it sees the client's
+    # real address (the API's limit) and scheme (HSTS).
+    cache.init_app(app)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
