@@ -463,16 +463,15 @@ MEMBERS = 30
 SAVES = 8
 
 
-def autosave_database(folder: Path) -> tuple[Path, int, list[str], list[str]]:
-    """A fresh database with a council of 30 members scoring one evaluation."""
+def autosave_database(url: str, folder: Path) -> tuple[int, list[str], list[str]]:
+    """A fresh database (at ``url``) with a council of 30 members scoring one evaluation."""
     from flask_migrate import upgrade
 
     from ocop_rating import create_app
     from ocop_rating.db import db
     from ocop_rating.geo.services import import_units
 
-    path = folder / "autosave.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "bench"},
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"},
                      instance_path=str(folder))
     with app.app_context():
         upgrade()
@@ -494,7 +493,7 @@ def autosave_database(folder: Path) -> tuple[Path, int, list[str], list[str]]:
         users = [p.user.username for p in people]
         evaluation_id = evaluation.id
         db.engine.dispose()
-    return path, evaluation_id, users, codes
+    return evaluation_id, users, codes
 
 
 def autosave_run(env: dict, base: str, evaluation_id: int, users: list[str],
@@ -551,37 +550,88 @@ def autosave_run(env: dict, base: str, evaluation_id: int, users: list[str],
     for t in threads:
         t.join()
     # lost writes: an acknowledged save whose value is not what the database holds
-    con = sqlite3.connect(env["OCOP_DATABASE_URL"].removeprefix("sqlite:///"))
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(env["OCOP_DATABASE_URL"])
     lost = 0
-    for s, username in zip(sessions, users):
-        held = dict(con.execute(
-            "SELECT e.item_code, e.option_index FROM score_entries e "
-            "JOIN score_sheets s ON s.id = e.sheet_id JOIN council_members m ON m.id = s.member_id "
-            "JOIN users u ON u.id = m.user_id WHERE u.username = ? AND s.evaluation_id = ?",
-            (username, evaluation_id)).fetchall())
-        lost += sum(1 for code, option in s["acked"].items() if held.get(code) != option)
-    con.close()
+    with engine.connect() as con:
+        for s, username in zip(sessions, users):
+            held = dict(con.execute(text(
+                "SELECT e.item_code, e.option_index FROM score_entries e "
+                "JOIN score_sheets s ON s.id = e.sheet_id "
+                "JOIN council_members m ON m.id = s.member_id "
+                "JOIN users u ON u.id = m.user_id "
+                "WHERE u.username = :u AND s.evaluation_id = :e"),
+                {"u": username, "e": evaluation_id}).all())
+            lost += sum(1 for code, option in s["acked"].items() if held.get(code) != option)
+    engine.dispose()
     latencies.sort()
     return {"p50": statistics.median(latencies), "p99": latencies[int(len(latencies) * 0.99) - 1]
             if len(latencies) > 1 else latencies[0], "ok": len(latencies), "failed": failures,
             "lost": lost}
 
 
+POSTGRES = os.environ.get("OCOP_BENCH_POSTGRES_URL",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def autosave_url(engine: str, folder: Path):
+    """A new, empty database for one autosave run: a file on SQLite; on PostgreSQL (the
+    production database: row locks per sheet instead of SQLite's one writer) a database
+    created on the server of OCOP_BENCH_POSTGRES_URL and dropped afterwards."""
+    if engine == "sqlite":
+        yield f"sqlite:///{folder / 'autosave.sqlite3'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(POSTGRES)
+    name = f"ocop_bench_autosave_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as con:
+        con.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        con.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as con:
+            con.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def postgres_reachable() -> bool:
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(POSTGRES, connect_args={"connect_timeout": 3})
+        with engine.connect() as con:
+            con.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 - no server: the PostgreSQL rows say so
+        return False
+
+
 def autosave_section() -> dict:
     print(f"\n== Autosave: {MEMBERS} members at once, {SAVES} saves each", flush=True)
     memory = {}
-    for label, worker_class, threads in (("2 sync workers", "sync", 1),
-                                          ("2 gthread workers × 4 threads", "gthread", 4)):
+    runs = [("SQLite, 2 sync workers", "sqlite", "sync", 1),
+            ("SQLite, 2 gthread workers × 4 threads", "sqlite", "gthread", 4),
+            ("PostgreSQL, 2 sync workers", "postgresql", "sync", 1),
+            ("PostgreSQL, 2 gthread workers × 4 threads", "postgresql", "gthread", 4)]
+    has_postgres = postgres_reachable()
+    for label, engine, worker_class, threads in runs:
+        if engine == "postgresql" and not has_postgres:
+            row("Autosave", label, "not measured", "", f"no PostgreSQL at {POSTGRES}")
+            continue
         folder = Path(tempfile.mkdtemp(prefix="ocop-bench-autosave-"))
-        path, evaluation_id, users, codes = autosave_database(folder)
-        env = base_env(path, folder)
-        # plain http on 127.0.0.1: the session cookie must not be Secure-only (the https
-        # PUBLIC_BASE_URL would make it so), or the members' logins would lose their CSRF
-        env["OCOP_COOKIE_SECURE"] = "false"
-        with gunicorn("ocop_rating:create_app()", env, worker_class=worker_class,
-                      threads=threads) as (proc, base):
-            result = autosave_run(env, base, evaluation_id, users, codes)
-            memory[label] = proc.peak()
+        with autosave_url(engine, folder) as url:
+            evaluation_id, users, codes = autosave_database(url, folder)
+            env = base_env(folder / "unused.sqlite3", folder)
+            env["OCOP_DATABASE_URL"] = url
+            result, memory[label] = _autosave_once(env, evaluation_id, users, codes,
+                                                   worker_class, threads)
         shutil.rmtree(folder, ignore_errors=True)
         failed = f", {len(result['failed'])} refused ({sorted(set(result['failed']))})" \
             if result["failed"] else ""
@@ -589,6 +639,17 @@ def autosave_section() -> dict:
             "", f"p99 ≤ 300 ms: {verdict(result['p99'] <= 300)}; lost writes "
             f"{result['lost']} ({verdict(result['lost'] == 0)}){failed}")
     return memory
+
+
+def _autosave_once(env: dict, evaluation_id: int, users: list[str], codes: list[str],
+                   worker_class: str, threads: int) -> tuple[dict, float]:
+    # plain http on 127.0.0.1: the session cookie must not be Secure-only (the https
+    # PUBLIC_BASE_URL would make it so), or the members' logins would lose their CSRF
+    env["OCOP_COOKIE_SECURE"] = "false"
+    with gunicorn("ocop_rating:create_app()", env, worker_class=worker_class,
+                  threads=threads) as (proc, base):
+        result = autosave_run(env, base, evaluation_id, users, codes)
+        return result, proc.peak()
 
 
 # -- report --------------------------------------------------------------------------------------
