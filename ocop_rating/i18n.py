@@ -2,6 +2,7 @@
 (msgids are Vietnamese); ``translations/en`` holds the English catalogue."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -116,16 +117,30 @@ def format_points(value: Decimal | float | int | None, places: int = 2) -> str:
     return text.replace(".", ",") if current_language() == "vi" else text
 
 
+_NUMBERED = re.compile(r"^((?:\d+|[IVX]+)\.\s+)(.+)$", re.S)
+
+
+def _translate(text: str, language: str) -> str | None:
+    """The English layer's text, also for a numbered label ("1. Rau, củ, quả, hạt tươi",
+    "I. Thực phẩm": the number kept, the name translated)."""
+    from .rulebook.english import translate
+
+    found = translate(text, language)
+    if found is None and (numbered := _NUMBERED.match(text.strip())):
+        name = translate(numbered.group(2), language)
+        found = numbered.group(1) + name if name else None
+    return found
+
+
 def legal_text(text: str | None, sentence: bool = False) -> str:
     """A legal text (set name, part, criterion, ...) as plain text in the current language:
     the rulebook's English layer in English when it has the text, else the Vietnamese.
     ``sentence``: first letter capitalised (legal fragments read as labels)."""
-    from .rulebook.english import translate
     from .text import sentence_case
 
     if not text:
         return ""
-    shown = translate(text, current_language()) or text
+    shown = _translate(text, current_language()) or text
     return sentence_case(shown) if sentence else shown
 
 
@@ -136,13 +151,12 @@ def legal(text: str | None, sentence: bool = False):
     a label; the legal text itself is not edited)."""
     from markupsafe import Markup, escape
 
-    from .rulebook.english import translate
     from .text import sentence_case
 
     if not text:
         return ""
     language = current_language()
-    translated = translate(text, language)
+    translated = _translate(text, language)
     if sentence:
         text = sentence_case(text)
         translated = sentence_case(translated) if translated else translated

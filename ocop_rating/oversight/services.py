@@ -201,7 +201,7 @@ def _labels(by: str, keys: list) -> dict:
     from ..rulebook import latest_rulebook
 
     code = latest_rulebook().code
-    return {k: f"{k}. {set_name(code, k)}" for k in keys}
+    return {k: set_name(code, k) for k in keys}  # "1. Rau, củ, quả, hạt tươi"
 
 
 # -- provinces against the nation --------------------------------------------------------------

@@ -107,3 +107,32 @@ def test_the_sheet_page_names_its_group_and_subgroup_in_english(client):
     vietnamese = client.get("/rulebooks/qd26-2026/sets/1").get_data(as_text=True)
     [line] = re.findall(r'<p class="text-muted" id="sheet-group">(.*?)</p>', vietnamese, re.S)
     assert "I. Thực phẩm — Thực phẩm tươi sống" in line and "Food" not in line
+
+
+def test_office_and_public_pages_name_product_sets_and_groups_in_english(app, db, client):
+    """Statistics, oversight, re-evaluation, the certificate and its public verification
+    page: set and group names through the English layer (the Vietnamese kept as authority
+    where a certificate states it); the same pages in Vietnamese unchanged."""
+    from tests.factories import issued_certificate
+
+    certificate, office = issued_certificate(star=4)
+    db.session.commit()
+    english = browser_of(app, office, "en")
+    fresh = "Fresh vegetables, tubers, fruits and nuts"
+    statistics = english.get("/statistics/").get_data(as_text=True)
+    assert "I. Food" in statistics and f"1. {fresh}" in statistics
+    assert "Thực phẩm" not in statistics and "Rau, củ, quả, hạt tươi" not in statistics
+    oversight = english.get("/oversight/").get_data(as_text=True)
+    assert f"1. {fresh}" in oversight and "1. 1." not in oversight
+    page = english.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert (f'<span lang="en">1. {fresh}</span> <span class="legal-vi" lang="vi">'
+            '1. Rau, củ, quả, hạt tươi</span>') in page
+    assert client.get("/language/en?next=/").status_code == 302
+    verify = client.get(f"/verify/{certificate.token}").get_data(as_text=True)
+    assert f'<span lang="en">1. {fresh}</span>' in verify
+
+    vietnamese = browser_of(app, office, "vi")
+    statistics = vietnamese.get("/statistics/").get_data(as_text=True)
+    assert "I. Thực phẩm" in statistics and "Food" not in statistics
+    assert "1. Rau, củ, quả, hạt tươi" in vietnamese.get(
+        f"/certificates/{certificate.id}").get_data(as_text=True)
