@@ -63,6 +63,8 @@ def select_locale() -> str:
 def current_language() -> str:
     """The language text is being rendered in now: the request's, or the one a
     ``flask_babel.force_locale`` block chose (a notification rendered for its addressee)."""
+    if not current_app:
+        return "vi"  # pure code outside the application (rulebook tools): the source language
     locale = get_locale()
     if locale is None:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
