@@ -2,6 +2,7 @@
 (msgids are Vietnamese); ``translations/en`` holds the English catalogue."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import Babel
+from flask_babel import Babel, LazyString, get_locale
 from flask_login import current_user
 
 from .urls import safe_next
@@ -59,6 +60,37 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_language() -> str:
+    """The language text is being rendered in now: the request's, or the one a
+    ``flask_babel.force_locale`` block chose (a notification rendered for its addressee)."""
+    if not current_app:
+        return "vi"  # pure code outside the application (rulebook tools): the source language
+    locale = get_locale()
+    if locale is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return locale.language
+
+
+def user_language(user) -> str:
+    """The language a person reads their notifications and e-mails in: the one they last
+    chose with the language switch (``User.locale``), else Vietnamese (the default)."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(user, "locale", None)
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def later(func, *args, **kwargs) -> LazyString:
+    """``func(*args, **kwargs)`` called when the text is rendered (an enum's ``label``, a
+    name from the English layer) — a parameter of a lazy message rendered per addressee."""
+    return LazyString(func, *args, **kwargs)
+
+
+def lazy_points(value: Decimal | float | int | None, places: int = 2) -> LazyString:
+    """``format_points`` done when the text is rendered, in the language of that moment:
+    for a message stored once per addressee (``_l("…%(m)s điểm", m=lazy_points(x))``)."""
+    return LazyString(format_points, value, places)
+
+
 def _local(value: datetime) -> datetime:
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return value.astimezone(tz) if value.tzinfo else value
@@ -84,34 +116,57 @@ def format_points(value: Decimal | float | int | None, places: int = 2) -> str:
     if value is None:
         return ""
     text = f"{Decimal(value):.{places}f}"
-    return text.replace(".", ",") if select_locale() == "vi" else text
+    return text.replace(".", ",") if current_language() == "vi" else text
 
 
-def legal_text(text: str | None) -> str:
-    """A legal text (set name, part, criterion, ...) as plain text in the current language:
-    the rulebook's English layer in English when it has the text, else the Vietnamese."""
+_NUMBERED = re.compile(r"^((?:\d+|[IVX]+)\.\s+)(.+)$", re.S)
+
+
+def _translate(text: str, language: str) -> str | None:
+    """The English layer's text, also for a numbered label ("1. Rau, củ, quả, hạt tươi",
+    "I. Thực phẩm": the number kept, the name translated)."""
     from .rulebook.english import translate
+
+    found = translate(text, language)
+    if found is None and (numbered := _NUMBERED.match(text.strip())):
+        name = translate(numbered.group(2), language)
+        found = numbered.group(1) + name if name else None
+    return found
+
+
+def legal_text(text: str | None, sentence: bool = False) -> str:
+    """A legal text (set name, part, criterion, ...) as plain text in the current language:
+    the rulebook's English layer in English when it has the text, else the Vietnamese.
+    ``sentence``: first letter capitalised (legal fragments read as labels)."""
+    from .text import sentence_case
 
     if not text:
         return ""
-    return translate(text, select_locale()) or text
+    shown = _translate(text, current_language()) or text
+    return sentence_case(shown) if sentence else shown
 
 
-def legal(text: str | None):
+def legal(text: str | None, sentence: bool = False):
     """A legal text for a page: in English, the English layer followed by the Vietnamese
-    legal text (the authority, marked lang="vi"); in Vietnamese, the text alone."""
+    legal text (the authority, marked lang="vi"); in Vietnamese, the text alone.
+    ``sentence``: each shown with its first letter capitalised ("không tuân thủ …" reads as
+    a label; the legal text itself is not edited)."""
     from markupsafe import Markup, escape
 
-    from .rulebook.english import translate
+    from .text import sentence_case
 
     if not text:
         return ""
-    translated = translate(text, select_locale())
+    language = current_language()
+    translated = _translate(text, language)
+    if sentence:
+        text = sentence_case(text)
+        translated = sentence_case(translated) if translated else translated
     if translated is None:
-        return Markup('<span lang="vi">%s</span>') % text if select_locale() != "vi" \
+        return Markup('<span lang="vi">%s</span>') % text if language != "vi" \
             else escape(text)
     return Markup('<span lang="%s">%s</span> <span class="legal-vi" lang="vi">%s</span>') % (
-        select_locale(), translated, text)
+        language, translated, text)
 
 
 def init_app(app: Flask, babel: Babel) -> None:
@@ -133,7 +188,7 @@ def init_app(app: Flask, babel: Babel) -> None:
 
     @app.context_processor
     def language_context():
-        return {"current_language": select_locale(), "languages": app.config["LANGUAGES"]}
+        return {"current_language": current_language(), "languages": app.config["LANGUAGES"]}
 
 
 @bp.get("/language/<lang>")

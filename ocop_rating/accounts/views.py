@@ -1,6 +1,16 @@
 import time
 
-from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -65,6 +75,8 @@ PENDING_2FA_SECONDS = 300
 
 
 def _finish_login(user: User, *, remember: bool, target: str, how: str | None = None):
+    if not user.locale and session.get("lang") in current_app.config["LANGUAGES"]:
+        user.locale = session["lang"]  # chosen before signing in: their notifications' language
     services.record_login(user)
     db.session.commit()
     session.permanent = True

@@ -46,6 +46,11 @@ from ocop_rating.pdf import (
 PAGE = landscape(A4)
 RECOGNISED_STARS = (3, 4, 5)  # only recognised products get a certificate (DOMAIN §4)
 QR_CAPTION = "Quét mã để kiểm tra tính xác thực"
+# The certificate is bilingual where a certificate customarily is: the English line under the
+# Vietnamese title and caption (the Vietnamese is the authority; the body stays Vietnamese).
+TITLE = "GIẤY CHỨNG NHẬN SẢN PHẨM OCOP"
+TITLE_EN = "OCOP PRODUCT CERTIFICATE"
+QR_CAPTION_EN = "Scan to verify"
 
 CRIMSON = colors.HexColor("#9E1B1B")
 GOLD = colors.HexColor("#B8892B")
@@ -269,18 +274,18 @@ def _draw_certificate(canv, data: CertificateData) -> None:
     y = top - header_h - 14
 
     # title, star line and the stars themselves
-    title = Paragraph("GIẤY CHỨNG NHẬN SẢN PHẨM OCOP",
-                      _style("title", BOLD, 25, color=CRIMSON, leading=1.2))
+    title = Paragraph(TITLE, _style("title", BOLD, 25, color=CRIMSON, leading=1.2))
+    title_en = Paragraph(TITLE_EN, _style("title-en", ITALIC, 12, color=CRIMSON))
     rank = Paragraph(f"đạt hạng {data.star} sao", _style("rank", BOLD, 15, color=INK))
     stars = StarRow(data.star, size=24, gap=9)
-    for flowable, after in ((title, 2), (rank, 6), (stars, 8)):
+    for flowable, after in ((title, 0), (title_en, 3), (rank, 6), (stars, 8)):
         fw, fh = flowable.wrapOn(canv, width, h)
         flowable.drawOn(canv, left + (width - fw) / 2, y - fh)
         y -= fh + after
 
     # bottom: QR code (left) and signature (right)
     qr = qr_drawing(data.verify_url, QR_SIZE)
-    caption = Paragraph(QR_CAPTION, _style("qr-caption", ITALIC, 8.5))
+    caption = Paragraph(f"{QR_CAPTION}<br/>{QR_CAPTION_EN}", _style("qr-caption", ITALIC, 8.5))
     qr_cell = [qr, Spacer(1, 3), caption]
     signature = signature_block(
         data.signer_title, data.signer_name,

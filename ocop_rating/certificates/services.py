@@ -11,11 +11,13 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
+from ..i18n import later
 from ..legaltime import legal_date, legal_today
 from ..rulebook import get_rulebook
 from ..text import fold
@@ -614,9 +616,9 @@ def _notify_decision(decision: Decision, certificates: list[Certificate], actor)
         for certificate in certificates:
             users = db.session.scalars(db.select(User).filter_by(
                 producer_id=certificate.producer_id)).all()
-            notify(users, kind="certificate", subject=_(
+            notify(users, kind="certificate", subject=_l(
                 "Sản phẩm %(p)s được công nhận %(s)d sao", p=certificate.product_name,
-                s=certificate.star), body=_("Giấy chứng nhận số %(n)s, hiệu lực đến %(d)s.",
+                s=certificate.star), body=_l("Giấy chứng nhận số %(n)s, hiệu lực đến %(d)s.",
                                             n=certificate.number,
                                             d=certificate.expires_on.strftime("%d/%m/%Y")),
                 link="/certificates/mine", actor=actor)
@@ -625,9 +627,11 @@ def _notify_decision(decision: Decision, certificates: list[Certificate], actor)
             certificate = item.certificate
             users = db.session.scalars(db.select(User).filter_by(
                 producer_id=certificate.producer_id)).all()
-            notify(users, kind="certificate", subject=_(
+            ground = decision.ground
+            notify(users, kind="certificate", subject=_l(
                 "Giấy chứng nhận OCOP số %(n)s bị thu hồi", n=certificate.number),
-                body=_("Quyết định %(d)s: %(g)s", d=decision.number, g=decision.ground.label),
+                body=_l("Quyết định %(d)s: %(g)s", d=decision.number,
+                        g=later(lambda: ground.label)),
                 link="/certificates/mine", actor=actor)
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts.models import User
@@ -359,7 +360,7 @@ def send_back_for_supplement(evaluation: Evaluation, *, reason: str, actor) -> N
     dossier.return_reason = reason
     evaluation.status = EvaluationStatus.supplement
     audit.record(evaluation, "sent_for_supplement", actor=actor, note=reason)
-    _notify_producer(dossier, _("Hội đồng yêu cầu bổ sung hồ sơ: %(r)s", r=reason), actor)
+    _notify_producer(dossier, _l("Hội đồng yêu cầu bổ sung hồ sơ: %(r)s", r=reason), actor)
     db.session.flush()
 
 
@@ -671,19 +672,20 @@ def central_outcome(evaluation: Evaluation) -> Evaluation | None:
 
 # -- notifications ------------------------------------------------------------------------
 
-def _notify_users(users, subject: str, evaluation: Evaluation, actor, link: str | None = None):
+def _notify_users(users, subject, evaluation: Evaluation, actor, link: str | None = None):
+    """``subject`` a lazy message: each addressee reads it in their own language."""
     from ..notifications.services import notify
 
-    body = _("%(council)s — %(round)s — %(product)s", council=evaluation.council.name,
+    body = _l("%(council)s — %(round)s — %(product)s", council=evaluation.council.name,
              round=evaluation.round.name, product=evaluation.dossier.product.name)
     notify(list(users), kind="council", subject=subject, body=body,
            link=link or f"/councils/evaluations/{evaluation.id}", actor=actor)
 
 
-def _notify_producer(dossier: Dossier, subject: str, actor) -> None:
+def _notify_producer(dossier: Dossier, subject, actor) -> None:
     from ..notifications.services import notify
 
     users = db.session.scalars(db.select(User).filter_by(producer_id=dossier.producer_id))
     notify(list(users), kind="dossier_status", subject=subject,
-           body=_("Hồ sơ #%(id)s — %(p)s", id=dossier.id, p=dossier.product.name),
+           body=_l("Hồ sơ #%(id)s — %(p)s", id=dossier.id, p=dossier.product.name),
            link=f"/dossiers/{dossier.id}", actor=actor)

@@ -18,6 +18,7 @@ from sqlalchemy import and_, case, exists, extract, func, literal_column, or_, s
 from sqlalchemy.orm import aliased
 
 from ..db import db
+from ..i18n import legal_text
 from ..legaltime import legal_today
 from ..workdays import add_working_days
 from .charts import Chart
@@ -85,12 +86,13 @@ def _set_labels() -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
         book = latest_rulebook()
     except RulebookError:
         return {}, {}
-    names = {s.number: f"{s.number}. {s.name}" for s in book.sheets}
+    # In the reader's language: the rulebook's English layer in English.
+    names = {s.number: f"{s.number}. {legal_text(s.name)}" for s in book.sheets}
     groups = {}
     for g in book.groups:
         for sg in g.subgroups:
             for n in sg.sets:
-                groups[n] = (g.code, f"{g.code}. {g.label}")
+                groups[n] = (g.code, f"{g.code}. {legal_text(g.label)}")
     return names, groups
 
 

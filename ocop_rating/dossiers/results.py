@@ -12,7 +12,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from ..db import db
-from ..i18n import format_points
+from ..i18n import format_points, legal_text
 from ..rulebook import RulebookError, get_rulebook
 
 
@@ -117,7 +117,7 @@ def explain(snapshot: dict) -> tuple[list[str], list[str]]:
             labels = []
             for code in missing:
                 try:
-                    label = sheet.item(code).label if sheet is not None else ""
+                    label = legal_text(sheet.item(code).label) if sheet is not None else ""
                 except (RulebookError, KeyError):
                     label = ""
                 if len(label) > 60:

@@ -11,12 +11,14 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts.models import User
 from ..accounts.roles import Role
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
+from ..i18n import later
 from ..legaltime import legal_date, legal_today
 from ..producers.models import ProducerStatus
 from ..products.models import Product
@@ -459,7 +461,7 @@ def submit(dossier: Dossier, *, actor, today: date | None = None) -> None:
         check_kind(dossier.product, dossier.kind, today)  # filing with the commune
     if dossier.status == DossierStatus.returned_by_province:
         transition(dossier, DossierStatus.forwarded, actor=actor, note=_("Bổ sung theo yêu cầu"))
-        _notify_province(dossier, _("Hồ sơ đã được bổ sung"), actor=actor)
+        _notify_province(dossier, _l("Hồ sơ đã được bổ sung"), actor=actor)
     else:
         transition(dossier, DossierStatus.submitted, actor=actor)
         assign_code(dossier.product, commune_code=dossier.commune_code,
@@ -514,8 +516,8 @@ def forward_to_province(dossier: Dossier, *, actor) -> None:
         raise DossierError(_("Vui lòng đánh giá đủ bốn nội dung và ghi đề xuất."),
                            code="assessment_incomplete")
     transition(dossier, DossierStatus.forwarded, actor=actor)
-    _notify_owner(dossier, _("Hồ sơ đã được xã chuyển lên tỉnh"), actor=actor)
-    _notify_province(dossier, _("Hồ sơ mới từ cấp xã"), actor=actor)
+    _notify_owner(dossier, _l("Hồ sơ đã được xã chuyển lên tỉnh"), actor=actor)
+    _notify_province(dossier, _l("Hồ sơ mới từ cấp xã"), actor=actor)
 
 
 def return_from_commune(dossier: Dossier, *, reason: str, actor) -> None:
@@ -533,7 +535,7 @@ def _check_province(dossier: Dossier, actor) -> None:
 def accept_at_province(dossier: Dossier, *, actor) -> None:
     _check_province(dossier, actor)
     transition(dossier, DossierStatus.accepted, actor=actor)
-    _notify_owner(dossier, _("Hồ sơ đã được tỉnh tiếp nhận"), actor=actor)
+    _notify_owner(dossier, _l("Hồ sơ đã được tỉnh tiếp nhận"), actor=actor)
 
 
 def return_from_province(dossier: Dossier, *, reason: str, actor) -> None:
@@ -548,7 +550,7 @@ def _return(dossier: Dossier, to: DossierStatus, reason: str, actor) -> None:
                            code="reason_required")
     transition(dossier, to, actor=actor, note=reason)
     dossier.return_reason = reason
-    _notify_owner(dossier, _("Hồ sơ bị trả lại: %(r)s", r=reason), actor=actor)
+    _notify_owner(dossier, _l("Hồ sơ bị trả lại: %(r)s", r=reason), actor=actor)
 
 
 # -- notifications ------------------------------------------------------------------------------
@@ -557,17 +559,19 @@ def _link(dossier: Dossier) -> str:
     return f"/dossiers/{dossier.id}"
 
 
-def _notify(users, dossier: Dossier, subject: str, actor) -> None:
+def _notify(users, dossier: Dossier, subject, actor) -> None:
+    """``subject`` a lazy message: each addressee reads it in their own language."""
     from ..notifications.services import notify
 
-    body = _("Hồ sơ #%(id)s — %(product)s (%(producer)s): %(status)s",
-             id=dossier.id, product=dossier.product.name, producer=dossier.producer.name,
-             status=dossier.status.label)
+    status = dossier.status
+    body = _l("Hồ sơ #%(id)s — %(product)s (%(producer)s): %(status)s",
+              id=dossier.id, product=dossier.product.name, producer=dossier.producer.name,
+              status=later(lambda: status.label))
     notify([u for u in users if u.id != getattr(actor, "id", None)], kind="dossier_status",
            subject=subject, body=body, link=_link(dossier), actor=actor)
 
 
-def _notify_owner(dossier: Dossier, subject: str, *, actor) -> None:
+def _notify_owner(dossier: Dossier, subject, *, actor) -> None:
     users = db.session.scalars(db.select(User).filter_by(producer_id=dossier.producer_id))
     _notify(list(users), dossier, subject, actor)
 
@@ -575,10 +579,10 @@ def _notify_owner(dossier: Dossier, subject: str, *, actor) -> None:
 def _notify_commune(dossier: Dossier, *, actor) -> None:
     users = db.session.scalars(db.select(User).filter_by(
         role=Role.commune, commune_code=dossier.commune_code, is_active_account=True))
-    _notify(list(users), dossier, _("Hồ sơ OCOP mới cần kiểm tra"), actor)
+    _notify(list(users), dossier, _l("Hồ sơ OCOP mới cần kiểm tra"), actor)
 
 
-def _notify_province(dossier: Dossier, subject: str, *, actor) -> None:
+def _notify_province(dossier: Dossier, subject, *, actor) -> None:
     users = db.session.scalars(db.select(User).filter_by(
         role=Role.province, province_code=dossier.province_code, is_active_account=True))
     _notify(list(users), dossier, subject, actor)

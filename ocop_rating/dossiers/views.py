@@ -9,6 +9,7 @@ from ..db import db
 from ..errors import OcopError
 from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error, errors_text
+from ..i18n import legal_text
 from ..legaltime import legal_date, legal_today
 from ..products.models import Product
 from ..security.ids import db_id
@@ -43,9 +44,9 @@ def _projection_json(dossier: Dossier) -> dict:
             item = sheet.item(h.code)
             options = item.options_for(h.case) if item.is_case_choice and h.case else \
                 item.all_options if item.is_case_choice else item.options
-            required = options[h.required_option].label if h.required_option < len(options) \
-                else ""
-            items.append({"code": h.code, "label": item.label, "required": required})
+            required = legal_text(options[h.required_option].label) \
+                if h.required_option < len(options) else ""
+            items.append({"code": h.code, "label": legal_text(item.label), "required": required})
         holding[str(star)] = items
     return {
         "parts": [{"code": p.code, "points": str(p.points), "max": str(p.max_points)}

@@ -9,6 +9,7 @@ nothing, so two tabs or a submit racing a reopen can never mix or lose scores.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts.models import User
@@ -32,7 +33,7 @@ from ..db import db, utcnow
 from ..dossiers.states import DossierStatus
 from ..dossiers.states import transition as dossier_transition
 from ..errors import NotAllowed, OcopError
-from ..i18n import format_points
+from ..i18n import lazy_points
 from ..legaltime import legal_date
 from ..rulebook import (
     CouncilResult,
@@ -282,7 +283,7 @@ def reopen_sheet(sheet: ScoreSheet, *, reason: str, expected_version: int | None
     sheet.updated_at = utcnow()
     audit.record(sheet, "reopened", actor=actor, note=reason.strip())
     db.session.flush()
-    _notify_users([sheet.member.user], _("Phiếu chấm được mở lại: %(r)s", r=reason.strip()),
+    _notify_users([sheet.member.user], _l("Phiếu chấm được mở lại: %(r)s", r=reason.strip()),
                   sheet.evaluation, actor)
 
 
@@ -344,7 +345,7 @@ def start_rescore(evaluation: Evaluation, *, items: list[str], member_ids: list[
                  data={"seq": seq, "items": codes, "members": chosen})
     db.session.flush()
     _notify_users([submitted[m].member.user for m in chosen],
-                  _("Hội đồng cho chấm lại các mục %(i)s: %(r)s", i=", ".join(codes), r=reason),
+                  _l("Hội đồng cho chấm lại các mục %(i)s: %(r)s", i=", ".join(codes), r=reason),
                   evaluation, actor, link=f"/councils/evaluations/{evaluation.id}/score")
     return rescore
 
@@ -354,7 +355,7 @@ def remind(evaluation: Evaluation, *, actor) -> list[User]:
     _require(can_follow(evaluation, actor), _("Chỉ chủ tịch, thư ký hoặc văn phòng OCOP."))
     pending = [p.member.user for p in progress(evaluation)
                if p.blocked is None and not p.submitted]
-    _notify_users(pending, _("Nhắc chấm điểm: %(p)s", p=evaluation.dossier.product.name),
+    _notify_users(pending, _l("Nhắc chấm điểm: %(p)s", p=evaluation.dossier.product.name),
                   evaluation, actor, link=f"/councils/evaluations/{evaluation.id}/score")
     audit.record(evaluation, "reminded", actor=actor, data={"users": [u.id for u in pending]})
     db.session.flush()
@@ -478,10 +479,10 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
                  data={"mean": str(result.mean_total), "star": result.star,
                        "sealed": sealed.content_hash})
     db.session.flush()
-    _notify_producer(dossier, _("Kết quả đánh giá: %(m)s điểm, %(s)s sao",
-                                m=format_points(result.mean_total,
-                                                int(result.rules.mean_decimals)),
-                                s=result.star or 0), actor)
+    _notify_producer(dossier, _l("Kết quả đánh giá: %(m)s điểm, %(s)s sao",
+                                 m=lazy_points(result.mean_total,
+                                               int(result.rules.mean_decimals)),
+                                 s=result.star or 0), actor)
     return result
 
 

@@ -20,6 +20,7 @@ from ..db import begin_write, db
 from ..errors import OcopError
 from ..exports import content_disposition
 from ..forms import ConfirmForm
+from ..i18n import legal_text
 from ..legaltime import legal_today
 from ..rulebook import get_rulebook
 from . import bp, services
@@ -197,7 +198,8 @@ def my_work():
 def unmet_minimums(result, definition) -> list[dict]:
     """The criteria below a star minimum for the scoring screen, each listed once:
     ``[{"code", "label", "stars": [3, 4], "answered"}]`` (see SheetResult.unmet_minimums)."""
-    return [{"code": u.code, "label": definition.item(u.code).label, "stars": list(u.stars),
+    return [{"code": u.code, "label": legal_text(definition.item(u.code).label),
+             "stars": list(u.stars),
              "answered": u.answered} for u in result.unmet_minimums()]
 
 
@@ -206,7 +208,7 @@ def _sheet_payload(sheet: ScoreSheet) -> dict:
     definition = services.sheet_definition(sheet.evaluation)
     holding = {}
     for star in (3, 4, 5):
-        holding[str(star)] = [{"code": h.code, "label": definition.item(h.code).label}
+        holding[str(star)] = [{"code": h.code, "label": legal_text(definition.item(h.code).label)}
                               for h in result.holding_back(star)]
     return {
         "version": sheet.version,
@@ -221,8 +223,8 @@ def _sheet_payload(sheet: ScoreSheet) -> dict:
         "unmet": unmet_minimums(result, definition),
         "recognised": result.projects_recognition,
         # Legal stops the choices meet: the sheet projects "không được công nhận".
-        "stops": [{"code": code, "label": next((k.text for k in definition.knockouts
-                                                 if k.code == code), code)}
+        "stops": [{"code": code, "label": legal_text(next((k.text for k in definition.knockouts
+                                                            if k.code == code), code), True)}
                   for code in (*result.stops, *result.knockouts)],
     }
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import User
 from ..db import db, utcnow
 from ..errors import NotAllowed
+from ..i18n import user_language
 from ..mail import MailError, send_email
 from ..urls import is_production, safe_next, site_base_url
 from .models import Notification
@@ -38,39 +39,47 @@ MAX_EMAIL_ATTEMPTS = 5
 IN_FLIGHT_GRACE = timedelta(minutes=2)
 _KIND = re.compile(r"^[a-z][a-z0-9_.-]{0,39}$")
 _PENDING = "ocop_notifications_to_email"  # key in Session.info
+Text = str | LazyString  # a message for one addressee: rendered in their language
 
 
 # --- creating and reading ---------------------------------------------------------------
 
-def notify(users: Iterable[User], *, kind: str, subject: str, body: str,
+def notify(users: Iterable[User], *, kind: str, subject: Text, body: Text,
            link: str | None = None, actor: User | None = None) -> list[Notification]:
     """Add one notification per distinct active user in ``users``; flush; return them.
 
     ``kind`` is a short code ("dossier_returned"); ``subject`` and ``body`` are the text the
-    person reads (in the language the caller chose); ``link`` a same-site path such as
-    "/dossiers/12", or None. ``actor`` (who caused it) is accepted for the uniform service
-    signature: the audited change that triggers a notification already records who did it.
-    The e-mails are sent after the caller's commit. A bad ``kind`` or ``link`` is a
-    programming error (``ValueError``), not a person's.
+    person reads: give them as lazy messages (``_l("…", x=…)``, numbers through
+    ``i18n.lazy_points``) and each addressee's copy is rendered in that person's language
+    (``User.locale``, Vietnamese by default), whoever caused it; a plain ``str`` is stored
+    as it is for everyone. ``link`` a same-site path such as "/dossiers/12", or None.
+    ``actor`` (who caused it) is accepted for the uniform service signature: the audited
+    change that triggers a notification already records who did it. The e-mails are sent
+    after the caller's commit. A bad ``kind`` or ``link`` is a programming error
+    (``ValueError``), not a person's.
     """
     if not _KIND.match(kind or ""):
         raise ValueError(f"notification kind must be a short code, got {kind!r}")
     if link is not None and (safe_next(link) != link or len(link) > 500):
         raise ValueError(f"notification link must be a same-site path, got {link!r}")
-    subject = " ".join((subject or "").split())
-    if len(subject) > 255:
-        subject = subject[:254] + "…"
     rows: list[Notification] = []
     seen: set[int] = set()
     for user in users:
         if user is None or user.id in seen or not user.is_active_account:
             continue
         seen.add(user.id)
-        rows.append(Notification(user_id=user.id, kind=kind, subject=subject, body=body or "",
-                                 link=link, email_attempts=0))
+        with force_locale(user_language(user)):
+            text_subject, text_body = _subject_line(str(subject or "")), str(body or "")
+        rows.append(Notification(user_id=user.id, kind=kind, subject=text_subject,
+                                 body=text_body, link=link, email_attempts=0))
     db.session.add_all(rows)
     db.session.flush()
     return rows
+
+
+def _subject_line(subject: str) -> str:
+    subject = " ".join(subject.split())
+    return subject[:254] + "…" if len(subject) > 255 else subject
 
 
 def notifications_of(user: User):
@@ -117,9 +126,7 @@ def _site_url() -> str | None:
 
 def render_email(notification: Notification, user: User) -> tuple[str, str, str]:
     """(subject, text, html) of the e-mail for ``notification``, in the user's language."""
-    languages = current_app.config["LANGUAGES"]
-    locale = user.locale if user.locale in languages else current_app.config[
-        "BABEL_DEFAULT_LOCALE"]
+    locale = user_language(user)
     with force_locale(locale):
         site = _site_url()
         url = site + notification.link.lstrip("/") if site and notification.link else None

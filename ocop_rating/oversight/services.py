@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, and_, case, cast, func, select
 
 from .. import audit
@@ -21,6 +22,7 @@ from ..councils.models import Council, CouncilLevel, CouncilMember, Evaluation, 
 from ..db import db, utcnow
 from ..errors import OcopError
 from ..geo.models import Province
+from ..i18n import later
 from ..legaltime import legal_date
 from .models import CentralReview, OversightEvaluation, OversightSheet, ReviewOutcome
 from .stats import Deviation, Thresholds, deviation, krippendorff_alpha
@@ -199,7 +201,7 @@ def _labels(by: str, keys: list) -> dict:
     from ..rulebook import latest_rulebook
 
     code = latest_rulebook().code
-    return {k: f"{k}. {set_name(code, k)}" for k in keys}
+    return {k: set_name(code, k) for k in keys}  # "1. Rau, củ, quả, hạt tươi"
 
 
 # -- provinces against the nation --------------------------------------------------------------
@@ -401,7 +403,7 @@ def select_for_review(evaluation: Evaluation, *, reason: str, actor) -> CentralR
     db.session.flush()
     audit.record(review, "review_selected", actor=actor, new={"evaluation_id": evaluation.id},
                  note=reason)
-    _notify_province(review, _("Bộ chọn thẩm định kết quả đánh giá"), reason)
+    _notify_province(review, _l("Bộ chọn thẩm định kết quả đánh giá"), reason)
     return review
 
 
@@ -419,11 +421,12 @@ def complete_review(review: CentralReview, *, outcome: ReviewOutcome, findings: 
     review.completed_by_id, review.completed_at = actor.id, utcnow()
     audit.record(review, "review_completed", actor=actor,
                  new={"outcome": outcome.value}, note=findings)
-    _notify_province(review, _("Kết luận thẩm định: %(o)s", o=outcome.label), findings)
+    _notify_province(review, _l("Kết luận thẩm định: %(o)s", o=later(lambda: outcome.label)),
+                     findings)
     return review
 
 
-def _notify_province(review: CentralReview, subject: str, body: str) -> None:
+def _notify_province(review: CentralReview, subject, body: str) -> None:
     from ..notifications.services import notify
 
     province = review.evaluation.council.province_code

@@ -5,6 +5,7 @@ import enum
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..accounts import services as accounts
@@ -14,6 +15,7 @@ from ..accounts.roles import Role
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
 from ..geo.models import Commune
+from ..i18n import later
 from ..text import fold
 from .ethnicities import ETHNICITY_NAMES
 from .models import (
@@ -123,11 +125,12 @@ def _notify_commune_of_signup(producer: Producer) -> None:
     approve (in the notification list and by e-mail, after the commit)."""
     from ..notifications.services import notify
 
+    kind = producer.kind
     notify(commune_officers(producer.commune_code), kind="producer_signed_up",
-           subject=_("Đăng ký chủ thể OCOP mới chờ phê duyệt: %(name)s", name=producer.name),
-           body=_("%(name)s (%(kind)s) đã đăng ký tài khoản chủ thể OCOP tại xã. "
-                  "Vui lòng kiểm tra thông tin và phê duyệt hoặc từ chối.",
-                  name=producer.name, kind=producer.kind.label),
+           subject=_l("Đăng ký chủ thể OCOP mới chờ phê duyệt: %(name)s", name=producer.name),
+           body=_l("%(name)s (%(kind)s) đã đăng ký tài khoản chủ thể OCOP tại xã. "
+                   "Vui lòng kiểm tra thông tin và phê duyệt hoặc từ chối.",
+                   name=producer.name, kind=later(lambda: kind.label)),
            link=f"/producers/{producer.id}", actor=None)
 
 
@@ -154,9 +157,9 @@ def report_signup_collision(*, code: str, username: str, password: str, full_nam
         User.is_active_account.is_(True),
         ((User.role == Role.commune) & (User.commune_code == commune.code))
         | ((User.role == Role.province) & (User.province_code == commune.province_code))))
-    what = (_("tên đăng nhập đã có người dùng") if code == "username_taken"
-            else _("mã số đăng ký đã có chủ thể khác đăng ký"))
-    body = _("Một đăng ký chủ thể OCOP tại %(commune)s không được tạo vì %(what)s. "
+    what = (_l("tên đăng nhập đã có người dùng") if code == "username_taken"
+            else _l("mã số đăng ký đã có chủ thể khác đăng ký"))
+    body = _l("Một đăng ký chủ thể OCOP tại %(commune)s không được tạo vì %(what)s. "
              "Vui lòng liên hệ người đăng ký để hướng dẫn (đăng nhập bằng tài khoản đã có, "
              "chọn tên đăng nhập khác, hoặc xác minh mã số).\n"
              "Chủ thể: %(name)s — mã số: %(number)s\nNgười đăng ký: %(person)s — "
@@ -166,7 +169,7 @@ def report_signup_collision(*, code: str, username: str, password: str, full_nam
              person=full_name, username=username, phone=facts.get("phone", ""),
              email=facts.get("email") or "—")
     notify(list(officers), kind="signup_collision",
-           subject=_("Đăng ký chủ thể cần liên hệ lại: %(name)s", name=facts.get("name", "")),
+           subject=_l("Đăng ký chủ thể cần liên hệ lại: %(name)s", name=facts.get("name", "")),
            body=body, link="/producers/", actor=None)
 
 
@@ -264,8 +267,8 @@ def request_change(producer: Producer, identity: dict, *, actor) -> ProducerChan
 
     officers = officers_of(producer)
     notify(officers, kind="producer_change_requested",
-           subject=_("Yêu cầu thay đổi thông tin chủ thể cần phê duyệt"),
-           body=_("%(name)s đề nghị thay đổi thông tin định danh; vui lòng kiểm tra và phê "
+           subject=_l("Yêu cầu thay đổi thông tin chủ thể cần phê duyệt"),
+           body=_l("%(name)s đề nghị thay đổi thông tin định danh; vui lòng kiểm tra và phê "
                   "duyệt.", name=producer.name),
            link=f"/producers/{producer.id}", actor=actor)
     return request
@@ -315,11 +318,11 @@ def decide_change(request: ProducerChangeRequest, *, approve: bool, actor,
     request.note = reason
     db.session.flush()
     if approve:
-        subject = _("Thay đổi thông tin chủ thể đã được phê duyệt")
-        body = _("Thay đổi thông tin của %(name)s đã được phê duyệt.", name=producer.name)
+        subject = _l("Thay đổi thông tin chủ thể đã được phê duyệt")
+        body = _l("Thay đổi thông tin của %(name)s đã được phê duyệt.", name=producer.name)
     else:
-        subject = _("Thay đổi thông tin chủ thể không được phê duyệt")
-        body = _("Thay đổi thông tin của %(name)s không được phê duyệt. Lý do: %(reason)s",
+        subject = _l("Thay đổi thông tin chủ thể không được phê duyệt")
+        body = _l("Thay đổi thông tin của %(name)s không được phê duyệt. Lý do: %(reason)s",
                  name=producer.name, reason=reason)
     _notify(producer, kind="producer_change_decided", subject=subject, body=body, actor=actor)
 
@@ -344,8 +347,8 @@ def approve(producer: Producer, *, actor) -> None:
         user.is_active_account = True
     db.session.flush()
     _notify(producer, kind="producer_approved",
-            subject=_("Tài khoản chủ thể OCOP đã được phê duyệt"),
-            body=_("%(name)s đã được phê duyệt. Bạn có thể đăng nhập và lập hồ sơ sản phẩm.",
+            subject=_l("Tài khoản chủ thể OCOP đã được phê duyệt"),
+            body=_l("%(name)s đã được phê duyệt. Bạn có thể đăng nhập và lập hồ sơ sản phẩm.",
                    name=producer.name), actor=actor)
 
 
@@ -366,12 +369,12 @@ def reject(producer: Producer, *, reason: str, actor) -> None:
     db.session.flush()
     # Rejected accounts stay inactive; the e-mail tells them why.
     _notify(producer, kind="producer_rejected",
-            subject=_("Đăng ký chủ thể OCOP không được phê duyệt"),
-            body=_("Đăng ký của %(name)s không được phê duyệt. Lý do: %(reason)s",
+            subject=_l("Đăng ký chủ thể OCOP không được phê duyệt"),
+            body=_l("Đăng ký của %(name)s không được phê duyệt. Lý do: %(reason)s",
                    name=producer.name, reason=reason.strip()), actor=actor, include_inactive=True)
 
 
-def _notify(producer: Producer, *, kind: str, subject: str, body: str, actor,
+def _notify(producer: Producer, *, kind: str, subject, body, actor,
             include_inactive: bool = False) -> None:
     from ..notifications.services import notify
 

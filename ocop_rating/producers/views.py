@@ -9,6 +9,7 @@ from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
+from ..i18n import current_language
 from ..security.ids import db_id
 from ..search import word_search
 from . import bp, services
@@ -64,6 +65,8 @@ def signup():
                 db.session.commit()
                 return _signup_sent(form)
         else:
+            # The language the person signed up in is the one their e-mails speak.
+            user.locale = current_language()
             db.session.commit()
             return _signup_sent(form)
     status = 422 if request.method == "POST" else 200

@@ -24,6 +24,7 @@ from ..db import db
 from ..dossiers.models import Dossier, DossierKind
 from ..dossiers.states import DossierStatus
 from ..errors import NotAllowed, OcopError
+from ..i18n import later
 from ..legaltime import legal_date, legal_today
 from .models import (
     Inspection,
@@ -182,8 +183,8 @@ def send_notice(certificate: Certificate, kind: NoticeKind, *, today: date) -> b
 
     users = db.session.scalars(db.select(User).filter_by(
         producer_id=certificate.producer_id, is_active_account=True)).all()
-    subject = str(kind.label)
-    body = _(NOTICE_TEXT[kind], n=certificate.number, p=certificate.product_name,
+    subject = later(lambda: kind.label)
+    body = _l(NOTICE_TEXT[kind], n=certificate.number, p=certificate.product_name,
              d=certificate.expires_on.strftime("%d/%m/%Y"))
     try:
         with db.session.begin_nested():
@@ -296,8 +297,8 @@ def flag_late_dossiers(today: date) -> int:
             kind="dossier_late", link=link))
         if already is not None or not officers:
             continue
-        notify(officers, kind="dossier_late", subject=_("Hồ sơ quá hạn kiểm tra cấp xã"),
-               body=_("Hồ sơ #%(id)s — %(p)s: hạn xử lý %(d)s đã qua.", id=dossier.id,
+        notify(officers, kind="dossier_late", subject=_l("Hồ sơ quá hạn kiểm tra cấp xã"),
+               body=_l("Hồ sơ #%(id)s — %(p)s: hạn xử lý %(d)s đã qua.", id=dossier.id,
                       p=dossier.product.name, d=dossier.commune_deadline.strftime("%d/%m/%Y")),
                link=link)
         flagged += 1

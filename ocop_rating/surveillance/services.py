@@ -25,6 +25,7 @@ from ..accounts.roles import Role
 from ..certificates.models import AuthorityLevel, Certificate
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
+from ..i18n import later
 from ..legaltime import legal_date, legal_today
 from ..reevaluation import services as reevaluation
 from ..reevaluation.models import Inspection, InspectionKind, InspectionOutcome
@@ -169,18 +170,17 @@ def office_users(level: AuthorityLevel, province_code: str | None) -> list[User]
 
 
 def _notify_office(report: MarketReport) -> None:
-    from flask_babel import force_locale
-
     from ..notifications.services import notify
 
     users = office_users(report.authority_level, report.province_code)
     if not users:
         return
-    with force_locale("vi"):  # the office reads Vietnamese, whatever the reporter's language
-        notify(users, kind="market_report", subject=_("Phản ánh mới về sản phẩm OCOP"),
-               body=_("%(k)s: %(p)s (mã %(c)s).", k=report.kind.label, p=report.product_text,
-                      c=report.display_code),
-               link=f"/surveillance/reports/{report.id}")
+    # Each officer reads it in their own language, whatever the reporter's.
+    kind = report.kind
+    notify(users, kind="market_report", subject=_l("Phản ánh mới về sản phẩm OCOP"),
+           body=_l("%(k)s: %(p)s (mã %(c)s).", k=later(lambda: kind.label),
+                   p=report.product_text, c=report.display_code),
+           link=f"/surveillance/reports/{report.id}")
 
 
 ALLOWED = {

@@ -11,6 +11,8 @@ import pytest
 
 from ocop_rating.certificates.pdf import (
     QR_CAPTION,
+    QR_CAPTION_EN,
+    TITLE_EN,
     certificate_filename,
     render_certificate,
     render_certificates,
@@ -64,6 +66,10 @@ def test_expected_content(pdf):
         QR_CAPTION,
     ):
         assert expected in text, expected
+    # bilingual where a certificate is: the English line right under the Vietnamese title
+    assert TITLE_EN == "OCOP PRODUCT CERTIFICATE" and QR_CAPTION_EN == "Scan to verify"
+    assert f"GIẤY CHỨNG NHẬN SẢN PHẨM OCOP {TITLE_EN} đạt hạng 4 sao" in text
+    assert f"{QR_CAPTION} {QR_CAPTION_EN}" in text
     assert "ĐÃ THU HỒI" not in text  # no overlay unless asked
 
 
