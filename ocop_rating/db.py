@@ -100,3 +100,16 @@ def begin_write() -> None:
     raw = connection.connection.dbapi_connection
     if not raw.in_transaction:
         raw.execute("BEGIN IMMEDIATE")
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session holds, for a write that answers with the
+    state it has just written (the autosave's sheet): the objects were read under the write
+    lock and flushed, so they are what was committed, and reading them again would only
+    repeat the same queries."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

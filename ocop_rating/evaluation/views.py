@@ -16,7 +16,7 @@ from ..councils.forms import (
     ReviewForm,
 )
 from ..councils.models import CouncilMember, Evaluation, Round, RoundState
-from ..db import begin_write, db
+from ..db import begin_write, commit_keeping_loaded, db
 from ..errors import OcopError
 from ..exports import content_disposition
 from ..forms import ConfirmForm
@@ -329,7 +329,7 @@ def save_score(evaluation_id: int):
             else None
         services.save_entries(sheet, values, comments=comments, overall_comment=overall,
                               knockouts=knockouts, expected_version=version, actor=current_user)
-        db.session.commit()
+        commit_keeping_loaded()  # the answer below reads the sheet just written, not again
     except OcopError as e:
         db.session.rollback()
         if not wants_json:
