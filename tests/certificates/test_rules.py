@@ -29,7 +29,7 @@ def test_a_province_numbers_under_its_own_code():
 
 @pytest.mark.parametrize("code", [None, ""])
 def test_a_provincial_certificate_without_a_province_is_refused(code):
-    with pytest.raises(ValueError, match="province code"):
+    with pytest.raises(ValueError, match=r"^A provincial certificate needs the province code\.$"):
         rules.issuer_key(ministry=False, province_code=code)
 
 
