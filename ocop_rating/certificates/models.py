@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -12,6 +12,8 @@ from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import Role
 from ..db import UTCDateTime, db, enum_column, utcnow
 from ..legaltime import legal_today
+from . import rules
+from .rules import EXPIRING_DAYS, STATUS_LABELS, CertificateStatus  # noqa: F401 (re-exported)
 
 
 class DecisionKind(str, enum.Enum):
@@ -145,36 +147,6 @@ class DecisionItem(db.Model):
                                       name="recognised_stars"),)
 
 
-class CertificateStatus(str, enum.Enum):
-    """Derived, never stored: see Certificate.status_on."""
-
-    valid = "valid"
-    expiring = "expiring"
-    extended = "extended"   # past expiry, kept valid by the re-evaluation transition rule
-    expired = "expired"
-    revoked = "revoked"
-    superseded = "superseded"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
-
-    @property
-    def badge(self) -> str:
-        return {"valid": "success", "expiring": "warning", "extended": "info",
-                "expired": "secondary", "revoked": "danger", "superseded": "dark"}[self.value]
-
-
-STATUS_LABELS = {
-    CertificateStatus.valid: _l("Còn hiệu lực"),
-    CertificateStatus.expiring: _l("Sắp hết hiệu lực"),
-    CertificateStatus.extended: _l("Còn hiệu lực trong thời gian đánh giá lại"),
-    CertificateStatus.expired: _l("Hết hiệu lực"),
-    CertificateStatus.revoked: _l("Đã bị thu hồi"),
-    CertificateStatus.superseded: _l("Đã được thay thế"),
-}
-
-EXPIRING_DAYS = 180
 
 
 class Certificate(db.Model):
@@ -236,28 +208,17 @@ class Certificate(db.Model):
 
     @staticmethod
     def expiry_for(issued_on: date) -> date:
-        """36 months from issue: the same day three years later (28 Feb for 29 Feb)."""
-        try:
-            return issued_on.replace(year=issued_on.year + 3)
-        except ValueError:
-            return issued_on.replace(year=issued_on.year + 3, day=28)
+        """36 months from issue (certificates/rules.py)."""
+        return rules.expiry_for(issued_on)
 
     def valid_until(self) -> date:
-        return max(self.expires_on, self.extended_until or self.expires_on)
+        return rules.valid_until(self.expires_on, self.extended_until)
 
     def status_on(self, today: date | None = None) -> CertificateStatus:
-        today = today or legal_today()
-        if self.revoked_at is not None:
-            return CertificateStatus.revoked
-        if self.superseded_by_id is not None:
-            return CertificateStatus.superseded
-        if today > self.expires_on:
-            if self.extended_until and today <= self.extended_until:
-                return CertificateStatus.extended
-            return CertificateStatus.expired
-        if today >= self.expires_on - timedelta(days=EXPIRING_DAYS):
-            return CertificateStatus.expiring
-        return CertificateStatus.valid
+        return rules.status_on(today or legal_today(), expires_on=self.expires_on,
+                               extended_until=self.extended_until,
+                               revoked=self.revoked_at is not None,
+                               superseded=self.superseded_by_id is not None)
 
     @property
     def status(self) -> CertificateStatus:
@@ -276,7 +237,8 @@ class Certificate(db.Model):
         return (self.expires_on - (today or legal_today())).days
 
     def can_manage(self, user) -> bool:
-        level = AuthorityLevel.ministry if self.issuer_key == "BO" else AuthorityLevel.province
+        level = AuthorityLevel.ministry if self.issuer_key == rules.MINISTRY_KEY \
+            else AuthorityLevel.province
         return can_act_for(user, level, self.province_code)
 
     def can_view_private(self, user) -> bool:

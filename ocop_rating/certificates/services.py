@@ -35,8 +35,7 @@ from .models import (
     RevocationGround,
     can_act_for,
 )
-
-MINISTRY_KEY = "BO"
+from .rules import MINISTRY_KEY, certificate_number, issuer_key
 
 
 class CertificateError(OcopError):
@@ -206,11 +205,6 @@ def _next_serial(issuer_key: str, year: int) -> int:
     return counter.last_serial
 
 
-def certificate_number(issuer_key: str, year: int, serial: int) -> str:
-    """"0125/2026/GCN-OCOP-22": serial, year, issuer (province code or BO)."""
-    return f"{serial:04d}/{year}/GCN-OCOP-{issuer_key}"
-
-
 def issue_decision(decision: Decision, *, actor, today: date | None = None) -> list[Certificate]:
     """Issue the decision: it becomes immutable, and each recognised product gets its
     certificate (superseding the product's previous one); revocations take effect."""
@@ -239,8 +233,8 @@ def issue_decision(decision: Decision, *, actor, today: date | None = None) -> l
 def _certificate_for(decision: Decision, item: DecisionItem, *, actor) -> Certificate:
     product = item.product
     producer = product.producer
-    issuer = MINISTRY_KEY if decision.authority_level == AuthorityLevel.ministry \
-        else decision.province_code
+    issuer = issuer_key(ministry=decision.authority_level == AuthorityLevel.ministry,
+                        province_code=decision.province_code)
     year = decision.decided_on.year
     serial = _next_serial(issuer, year)
     dossier = item.evaluation.dossier if item.evaluation else None
@@ -329,7 +323,7 @@ def record_legacy_certificate(product, *, star: int, number: str, issued_on: dat
     item = DecisionItem(product_id=product.id, star=star)
     decision.items.append(item)
     db.session.flush()
-    issuer = MINISTRY_KEY if level == AuthorityLevel.ministry else province_code
+    issuer = issuer_key(ministry=level == AuthorityLevel.ministry, province_code=province_code)
     certificate = Certificate(
         number=number.strip(), issuer_key=issuer, year=issued_on.year,
         serial=None,  # paper numbers are kept as printed
