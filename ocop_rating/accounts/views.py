@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from ..db import db
 from ..errors import OcopError
@@ -250,7 +251,9 @@ def users():
     stmt = db.select(User).where(user_scope_filter(current_user, User))
     if form.role.data and form.role.data in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(form.role.data))
-    rows = list(db.session.scalars(stmt))
+    # unit_name reads the province and the commune: loaded with the users, not per row
+    rows = list(db.session.scalars(stmt.options(
+        joinedload(User.province), joinedload(User.commune))))
     if form.q.data:
         needle = fold(form.q.data)
         rows = [u for u in rows if needle in fold(u.full_name) or needle in u.username]

@@ -81,7 +81,7 @@ class Decision(db.Model):
     decided_on: Mapped[date] = mapped_column(index=True)
     signer_name: Mapped[str] = mapped_column(String(120))
     signer_title: Mapped[str] = mapped_column(String(255))
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     # Recorded from a paper decision made before the system (or under an older rulebook).
     is_legacy: Mapped[bool] = mapped_column(default=False)
     ground: Mapped[RevocationGround | None] = mapped_column(enum_column(RevocationGround))
@@ -133,9 +133,10 @@ class DecisionItem(db.Model):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"),
                                              index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
-    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"))
+    evaluation_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"),
+                                                      index=True)
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey(
-        "certificates.id", use_alter=True))  # the certificate revoked (revocations)
+        "certificates.id", use_alter=True), index=True)  # the certificate revoked (revocations)
     star: Mapped[int | None]
 
     decision: Mapped[Decision] = relationship(back_populates="items")

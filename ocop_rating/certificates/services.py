@@ -96,16 +96,33 @@ def recognisable_evaluations(level: AuthorityLevel, province_code: str | None, r
     under 90); the ministry recognises 5★ from the central council."""
     from ..councils.models import Council, CouncilLevel, Evaluation, Round
 
-    taken = set(db.session.scalars(db.select(DecisionItem.evaluation_id).where(
-        DecisionItem.evaluation_id.is_not(None))))
+    from sqlalchemy import and_, or_
+    from sqlalchemy.orm import contains_eager, joinedload
+
+    from ..dossiers.models import Dossier
+
+    # The authority's candidates filtered in SQL (they were every concluded evaluation of the
+    # country, loaded and then sorted out here), with their rounds, councils, dossiers,
+    # products and producers in the same query; the checks below stay the rule.
+    if level == AuthorityLevel.ministry:
+        scope = and_(Council.level == CouncilLevel.central, Evaluation.star == 5)
+    else:
+        scope = and_(Evaluation.star.in_((3, 4)), or_(
+            and_(Council.level == CouncilLevel.province, Council.province_code == province_code),
+            and_(Council.level == CouncilLevel.central, Dossier.province_code == province_code)))
     stmt = (db.select(Evaluation).join(Round).join(Council)
-            .where(Evaluation.concluded_at.is_not(None), Evaluation.recognised.is_(True)))
+            .join(Dossier, Dossier.id == Evaluation.dossier_id)
+            .where(Evaluation.concluded_at.is_not(None), Evaluation.recognised.is_(True),
+                   Evaluation.id.not_in(db.select(DecisionItem.evaluation_id).where(
+                       DecisionItem.evaluation_id.is_not(None))), scope)
+            .options(contains_eager(Evaluation.round).contains_eager(Round.council),
+                     contains_eager(Evaluation.dossier).joinedload(Dossier.product),
+                     contains_eager(Evaluation.dossier).joinedload(Dossier.producer))
+            .order_by(Evaluation.id))
     if round_ is not None:
         stmt = stmt.where(Evaluation.round_id == round_.id)
     out = []
-    for evaluation in db.session.scalars(stmt):
-        if evaluation.id in taken:
-            continue
+    for evaluation in db.session.scalars(stmt).unique():
         council = evaluation.council
         if level == AuthorityLevel.ministry:
             if council.level == CouncilLevel.central and evaluation.star == 5:

@@ -246,7 +246,17 @@ def _decision(decision_id: int) -> Decision:
 @bp.get("/decisions/<int:decision_id>")
 @login_required
 def decision(decision_id: int):
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from ..products.models import Product
+
     decision_ = _decision(decision_id)
+    # the items with their products, producers and certificates in one query more, not
+    # three per item
+    items = selectinload(Decision.items)
+    db.session.scalars(db.select(Decision).filter_by(id=decision_.id).options(
+        items.joinedload(DecisionItem.product).joinedload(Product.producer),
+        items.joinedload(DecisionItem.certificate))).one()
     eligible = [] if decision_.is_issued or decision_.kind != DecisionKind.recognition else \
         services.recognisable_evaluations(decision_.authority_level, decision_.province_code)
     certificates = db.session.scalars(db.select(Certificate).filter_by(

@@ -254,7 +254,8 @@ class Evaluation(db.Model):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
     status: Mapped[EvaluationStatus] = mapped_column(enum_column(EvaluationStatus),
                                                      default=EvaluationStatus.review)
-    escalated_from_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"))
+    escalated_from_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"),
+                                                          index=True)
     # advisory review (tổ tư vấn)
     advisory_notes: Mapped[str] = mapped_column(Text, default="")
     site_visit_on: Mapped[date | None]

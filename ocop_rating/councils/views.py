@@ -2,6 +2,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts import services as accounts
 from ..accounts.roles import NATIONAL_ROLES, Role
@@ -84,10 +86,19 @@ def _flash_error(e: OcopError) -> None:
 @bp.get("/")
 @login_required
 def index():
-    councils = [c for c in db.session.scalars(db.select(Council).order_by(Council.id))
-                if c.can_view(current_user)]
+    # Members, advisors and provinces in three queries for the whole list (can_view and the
+    # member count read them), the rounds counted in SQL: the same number of queries
+    # whatever the number of councils (it was four per council).
+    councils = [c for c in db.session.scalars(
+        db.select(Council).order_by(Council.id)
+        .options(selectinload(Council.members), selectinload(Council.advisors),
+                 joinedload(Council.province)))
+        if c.can_view(current_user)]
+    rounds = dict(db.session.execute(
+        db.select(Round.council_id, func.count()).group_by(Round.council_id)).all())
     can_create = current_user.role in (Role.admin, Role.ministry, Role.province)
-    return render_template("councils/index.html", councils=councils, can_create=can_create)
+    return render_template("councils/index.html", councils=councils, can_create=can_create,
+                           rounds=rounds)
 
 
 def _council_form_choices(form: CouncilForm) -> None:

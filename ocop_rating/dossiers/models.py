@@ -56,7 +56,7 @@ class Dossier(db.Model):
 
     # Re-evaluation and upgrade: the certificate it follows, and what changed since.
     previous_certificate_id: Mapped[int | None] = mapped_column(
-        ForeignKey("certificates.id", use_alter=True))
+        ForeignKey("certificates.id", use_alter=True), index=True)
     changes_since_recognition: Mapped[str] = mapped_column(Text, default="")
     return_reason: Mapped[str] = mapped_column(Text, default="")
     commune_deadline: Mapped[date | None]

@@ -384,7 +384,11 @@ def _five_star_proposals() -> Section:
     stmt = (select(Evaluation).join(Round).join(Council)
             .where(Council.level == CouncilLevel.province, Evaluation.star == 5,
                    Evaluation.concluded_at.is_not(None),
-                   ~exists().where(central.escalated_from_id == Evaluation.id)))
+                   # not yet escalated: an uncorrelated NOT IN, built once (a correlated
+                   # NOT EXISTS scanned the evaluations per row where the planner's
+                   # statistics saw only NULLs in escalated_from_id)
+                   Evaluation.id.not_in(select(central.escalated_from_id).where(
+                       central.escalated_from_id.is_not(None)))))
     rows = db.session.scalars(
         _with_dossier_names(stmt, Evaluation.dossier)
         .options(contains_eager(Evaluation.round).contains_eager(Round.council)

@@ -87,8 +87,8 @@ class PlanEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("reevaluation_plans.id",
                                                     ondelete="CASCADE"), index=True)
-    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"))
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
 
     plan: Mapped[ReevaluationPlan] = relationship(back_populates="entries")
     certificate = relationship("Certificate")

@@ -599,22 +599,26 @@ def plan_load(plan: ReevaluationPlan, today: date | None = None) -> PlanLoad:
                     by_set=[tuple(sets[k]) for k in sorted(sets)], by_round=by_round)
 
 
-def inspections_in(province_code: str | None) -> list[Inspection]:
-    """The inspections of a province's (or the nation's) certificates: violations first,
-    then those still scheduled (soonest first), then the others done (latest first)."""
+def inspections_in(province_code: str | None, status: str = ""):
+    """The inspections of a province's (or the nation's) certificates, as a statement to page:
+    violations first, then those still scheduled (soonest first), then the others done
+    (latest first). ``status``: "scheduled", "done" (violations included) or "violation"."""
+    from sqlalchemy import case
     from sqlalchemy.orm import contains_eager
 
     stmt = db.select(Inspection).join(Inspection.certificate).options(
         contains_eager(Inspection.certificate))
     if province_code:
         stmt = stmt.where(Certificate.province_code == province_code)
-    rows = list(db.session.scalars(stmt))
-
-    def key(i: Inspection):
-        if i.outcome == InspectionOutcome.violation:
-            return (0, -i.done_on.toordinal(), -i.id)
-        if i.done_on is None:
-            return (1, i.scheduled_on.toordinal(), i.id)
-        return (2, -i.done_on.toordinal(), -i.id)
-
-    return sorted(rows, key=key)
+    violation = Inspection.outcome == InspectionOutcome.violation
+    if status == "scheduled":
+        stmt = stmt.where(Inspection.done_on.is_(None))
+    elif status == "done":
+        stmt = stmt.where(Inspection.done_on.is_not(None))
+    elif status == "violation":
+        stmt = stmt.where(Inspection.done_on.is_not(None), violation)
+    group = case((violation, 0), (Inspection.done_on.is_(None), 1), else_=2)
+    scheduled = case((Inspection.done_on.is_(None), Inspection.scheduled_on))
+    return stmt.order_by(group, scheduled, Inspection.done_on.desc(),
+                         case((Inspection.done_on.is_(None), Inspection.id)),
+                         Inspection.id.desc())

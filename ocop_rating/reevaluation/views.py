@@ -226,9 +226,20 @@ def plans():
     stmt = db.select(ReevaluationPlan)
     if scope.province_code:
         stmt = stmt.where(ReevaluationPlan.province_code == scope.province_code)
-    rows = db.session.scalars(stmt.order_by(ReevaluationPlan.period_from.desc(),
-                                            ReevaluationPlan.id.desc())).all()
-    return render_template("reevaluation/plans.html", plans=rows, scope=scope,
+    from sqlalchemy import func
+    from sqlalchemy.orm import joinedload
+
+    from .models import PlanEntry
+
+    pager = db.paginate(stmt.options(joinedload(ReevaluationPlan.province)).order_by(
+        ReevaluationPlan.period_from.desc(), ReevaluationPlan.id.desc()),
+        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE, error_out=False)
+    ids = [p.id for p in pager.items]
+    entries = dict(db.session.execute(
+        db.select(PlanEntry.plan_id, func.count()).where(PlanEntry.plan_id.in_(ids))
+        .group_by(PlanEntry.plan_id)).all()) if ids else {}
+    return render_template("reevaluation/plans.html", plans=pager.items, pager=pager,
+                           entries=entries, scope=scope,
                            can_create=current_user.role in (Role.admin, Role.province))
 
 
@@ -360,12 +371,13 @@ def inspections():
     scope = _scope()
     status = request.args.get("status") if request.args.get("status") in INSPECTION_FILTERS \
         else ""
-    rows = services.inspections_in(scope.province_code)
-    if status:
-        rows = [i for i in rows if _status_of(i) == status
-                or (status == "done" and _status_of(i) == "violation")]
+    pager = db.paginate(services.inspections_in(scope.province_code, status),
+                        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE,
+                        error_out=False)
     proposed = services.proposed_revocations(scope.province_code)
-    return render_template("reevaluation/inspections.html", inspections=rows, scope=scope,
+    args = {**scope.args(), **({"status": status} if status else {})}
+    return render_template("reevaluation/inspections.html", inspections=pager.items,
+                           pager=pager, args=args, scope=scope,
                            status=status, filters=INSPECTION_FILTERS, status_of=_status_of,
                            proposed_count=len(proposed), today=legal_today(),
                            alerts=services.revocation_alerts(scope.province_code),

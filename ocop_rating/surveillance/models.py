@@ -101,7 +101,8 @@ class MarketReport(db.Model):
     status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus),
                                                  default=ReportStatus.received)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"))
+    inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"),
+                                                      index=True)
     outcome: Mapped[ReportOutcome | None] = mapped_column(enum_column(ReportOutcome))
     public_summary: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

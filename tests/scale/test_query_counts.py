@@ -110,6 +110,8 @@ OFFICE_PAGES = [
     "/reevaluation/inspections/", "/reevaluation/plans/", "/producers/", "/producers/?q=tra",
     "/certificates/", "/certificates/?q=tra", "/certificates/decisions/", "/dossiers/",
     "/councils/", "/councils/rounds/{round}", "/certificates/decisions/{decision}",
+    "/reevaluation/inspections/?status=done", "/reevaluation/inspections/proposed",
+    "/statistics/", "/oversight/", "/oversight/reviews", "/surveillance/", "/users",
 ]
 PAGES = [("ministry", p) for p in OFFICE_PAGES] + [("province", p) for p in OFFICE_PAGES] + [
     ("public", "/registry"), ("public", "/registry?q=tra"), ("public", "/verify/{token}"),
