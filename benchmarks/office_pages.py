@@ -14,18 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import login  # noqa: E402
-
-PAGES = [
-    "/", "/statistics/", "/oversight/", "/oversight/reviews", "/surveillance/",
-    "/surveillance/hidden", "/reevaluation/", "/reevaluation/?section=lapsed",
-    "/reevaluation/pipeline.xlsx", "/reevaluation/inspections/",
-    "/reevaluation/inspections/proposed", "/reevaluation/plans/", "/producers/",
-    "/producers/?q=tra", "/certificates/", "/certificates/?q=tra", "/certificates/decisions/",
-    "/dossiers/", "/councils/", "/councils/rounds/{round}", "/certificates/decisions/{decision}",
-    "/audit/", "/users", "/imports/", "/registry?q=tra",
-]
-
+from run import OFFICE_PAGES as PAGES, login, office_targets  # noqa: E402
 
 def main() -> None:
     from sqlalchemy import event
@@ -45,17 +34,7 @@ def main() -> None:
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute",
                      lambda *a: counter.__setitem__("n", counter["n"] + 1))
-        q = lambda sql: db.session.execute(db.text(sql)).scalar()  # noqa: E731
-        province = q("SELECT province_code FROM certificates GROUP BY province_code "
-                     "ORDER BY count(*) DESC LIMIT 1")
-        targets = {
-            "round": q("SELECT e.round_id FROM evaluations e JOIN rounds r ON r.id = e.round_id "
-                       "JOIN councils c ON c.id = r.council_id WHERE c.province_code = "
-                       f"'{province}' GROUP BY e.round_id ORDER BY count(*) DESC LIMIT 1"),
-            "decision": q("SELECT i.decision_id FROM decision_items i JOIN decisions d ON "
-                          f"d.id = i.decision_id WHERE d.province_code = '{province}' "
-                          "GROUP BY i.decision_id ORDER BY count(*) DESC LIMIT 1"),
-        }
+        province, targets = office_targets(db)
     for role, username in (("ministry", "gen.tw.office"), ("province", f"gen.{province}.office")):
         client = app.test_client()
         login(client, username)

@@ -355,9 +355,34 @@ def pdf_section(runs: int, batch: int) -> None:
 
 # -- office lists --------------------------------------------------------------------------------
 
-OFFICE_PAGES = ("home.index", "dossiers.index", "producers.index", "councils.index",
-                "certificates.index", "certificates.decisions", "reevaluation.index",
-                "audit.search", "accounts.users")
+# Every office list and dashboard; {round} and {decision} are the province's largest.
+OFFICE_PAGES = (
+    "/", "/statistics/", "/oversight/", "/oversight/reviews", "/surveillance/",
+    "/surveillance/hidden", "/reevaluation/", "/reevaluation/?section=lapsed",
+    "/reevaluation/pipeline.xlsx", "/reevaluation/inspections/",
+    "/reevaluation/inspections/proposed", "/reevaluation/plans/", "/producers/",
+    "/producers/?q=tra", "/certificates/", "/certificates/?q=tra", "/certificates/decisions/",
+    "/dossiers/", "/councils/", "/councils/rounds/{round}", "/certificates/decisions/{decision}",
+    "/audit/", "/users", "/imports/", "/registry?q=tra",
+)
+
+
+def office_targets(db) -> tuple[str, dict]:
+    """The province with the most certificates, and its largest round and decision (the
+    placeholders of OFFICE_PAGES). Inside an application context."""
+    def q(sql, **params):
+        return db.session.execute(db.text(sql), params).scalar()
+
+    province = q("SELECT province_code FROM certificates GROUP BY province_code "
+                 "ORDER BY count(*) DESC LIMIT 1")
+    return province, {
+        "round": q("SELECT e.round_id FROM evaluations e JOIN rounds r ON r.id = e.round_id "
+                   "JOIN councils c ON c.id = r.council_id WHERE c.province_code = :p "
+                   "GROUP BY e.round_id ORDER BY count(*) DESC LIMIT 1", p=province),
+        "decision": q("SELECT i.decision_id FROM decision_items i JOIN decisions d ON "
+                      "d.id = i.decision_id WHERE d.province_code = :p "
+                      "GROUP BY i.decision_id ORDER BY count(*) DESC LIMIT 1", p=province),
+    }
 
 
 def login(client, username: str) -> None:
@@ -390,18 +415,8 @@ def office_figures(path: Path, budget: float) -> dict:
             counter["n"] += 1
 
         event.listen(db.engine, "before_cursor_execute", count)
-        province = db.session.execute(db.text(
-            "SELECT province_code FROM certificates GROUP BY province_code "
-            "ORDER BY count(*) DESC LIMIT 1")).scalar()
-        with app.test_request_context():
-            from flask import url_for
-
-            urls = {}
-            for endpoint in OFFICE_PAGES:
-                try:
-                    urls[endpoint] = url_for(endpoint)
-                except Exception:  # noqa: BLE001 - an endpoint this version does not have
-                    continue
+        province, targets = office_targets(db)
+        urls = {page: page.format(**targets) for page in OFFICE_PAGES}
     for role, username in (("ministry", "gen.tw.office"), ("province", f"gen.{province}.office")):
         client = app.test_client()
         login(client, username)
