@@ -155,8 +155,8 @@ def gunicorn(app: str, env: dict, *, worker_class: str = "sync", threads: int = 
              probe: str = "/"):
     port = free_port()
     command = [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-               "--worker-class", worker_class, "--threads", str(threads), "--log-level",
-               "warning", "--timeout", "120", app]
+               "--worker-class", worker_class, "--threads", str(threads), "--preload",
+               "--log-level", "warning", "--timeout", "120", app]
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -261,7 +261,7 @@ def http_section(small: Path, seconds: int) -> dict:
         warm(base, "/ok")
         bare.append(wrk(f"{base}/ok", seconds))
     figures = {}
-    with gunicorn("ocop_rating:create_app()", env) as (proc, base):
+    with gunicorn("ocop_rating.wsgi:app", env) as (proc, base):
         for label, path in (("verify page (HTML)", f"/verify/{token}"),
                             ("API certificate (JSON)",
                              f"/api/v1/certificates/{urllib.parse.quote(number, safe='')}")):
@@ -661,7 +661,7 @@ def _autosave_once(env: dict, evaluation_id: int, users: list[str], codes: list[
     # plain http on 127.0.0.1: the session cookie must not be Secure-only (the https
     # PUBLIC_BASE_URL would make it so), or the members' logins would lose their CSRF
     env["OCOP_COOKIE_SECURE"] = "false"
-    with gunicorn("ocop_rating:create_app()", env, worker_class=worker_class,
+    with gunicorn("ocop_rating.wsgi:app", env, worker_class=worker_class,
                   threads=threads) as (proc, base):
         result = autosave_run(env, base, evaluation_id, users, codes)
         return result, proc.peak()

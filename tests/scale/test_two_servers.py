@@ -128,7 +128,7 @@ def servers(app, db, database_url, smtp_server, tmp_path):
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
              "--worker-class", "gthread", "--threads", "4", "--preload", "--log-level", "warning",
-             "ocop_rating:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+             "ocop_rating.wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True))
         bases.append(f"http://127.0.0.1:{port}")
     try:

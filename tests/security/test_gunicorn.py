@@ -23,7 +23,7 @@ import pytest
 from tests.factories import DEFAULT_PASSWORD, issued_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
-WSGI_APP = "ocop_rating:create_app()"
+WSGI_APP = "ocop_rating.wsgi:app"  # the production entry point (README, Production)
 
 
 def _free_port() -> int:
