@@ -14,8 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..exports import sheet_cell, workbook_bytes
-from ..i18n import format_date
+from ..exports import is_formula_like, workbook_bytes
 
 DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FILL = PatternFill("solid", start_color="DDEBE3", end_color="DDEBE3")
@@ -23,7 +22,7 @@ HEADER_FILL = PatternFill("solid", start_color="DDEBE3", end_color="DDEBE3")
 
 @dataclass
 class PipelineRow:
-    """One certificate as the pipeline shows it (see views.pipeline_rows)."""
+    """One certificate as the pipeline page shows it (see views._pipeline_view)."""
 
     certificate: object          # Certificate
     days_left: int
@@ -45,44 +44,64 @@ def _sheet_title(text: str) -> str:
     return text[:31].strip() or "OCOP"
 
 
-def _notices_text(notices) -> str:
-    return "; ".join(f"{n.kind.label} ({format_date(n.sent_at)})" for n in notices)
+def pipeline_xlsx(lines: Sequence, *, title: str, today: date) -> bytes:
+    """``services.PipelineLine`` rows as an .xlsx: a header row, then one row per
+    certificate. Written in openpyxl's write-only mode (rows streamed to the file, no cell
+    objects kept), the labels translated once."""
+    from openpyxl.cell import WriteOnlyCell
 
+    from ..dossiers.states import DossierStatus
+    from ..legaltime import legal_date
+    from .models import NoticeKind
 
-def _dossier_text(dossier) -> str:
-    if dossier is None:
-        return _("Chưa nộp")
-    return _("Hồ sơ #%(id)s, nộp ngày %(d)s — %(s)s", id=dossier.id,
-             d=format_date(dossier.submitted_at), s=dossier.status.label)
-
-
-def pipeline_xlsx(rows: Sequence[PipelineRow], *, title: str, today: date) -> bytes:
-    """The rows as an .xlsx: a header row, then one row per certificate."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(title)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(title))
     columns = _columns()
-    for col, (label, width) in enumerate(columns, start=1):
-        cell = sheet_cell(ws, 1, col, label)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for col, (_label, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    for r, row in enumerate(rows, start=2):
-        c = row.certificate
-        values = [c.number, c.product_name, c.product_code, c.producer_name,
-                  c.commune.name if c.commune else c.commune_code,
-                  c.province.name if c.province else c.province_code, c.product_set_name,
-                  c.star, c.issued_on, c.expires_on, row.days_left,
-                  _notices_text(row.notices), _dossier_text(row.dossier)]
-        for col, value in enumerate(values, start=1):
-            cell = sheet_cell(ws, r, col, value)
-            if isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-            if col == 12:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
+    header_font, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="center")
+    header = []
+    for label, _width in columns:
+        cell = WriteOnlyCell(ws, label)
+        cell.font, cell.fill, cell.alignment = header_font, HEADER_FILL, wrap
+        header.append(cell)
+    ws.append(header)
+
+    kinds = {k: str(k.label) for k in NoticeKind}
+    statuses = {s: str(s.label) for s in DossierStatus}
+    not_filed = _("Chưa nộp")
+    top = Alignment(wrap_text=True, vertical="top")
+
+    def text(value):
+        if not is_formula_like(value):
+            return value
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type, cell.quotePrefix = "s", True
+        return cell
+
+    def day(value):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = DATE_FORMAT
+        return cell
+
+    count = 0
+    for line in lines:
+        notices = WriteOnlyCell(ws, "; ".join(
+            f"{kinds[kind]} ({legal_date(sent_at):%d/%m/%Y})" for kind, sent_at in line.notices))
+        notices.alignment = top
+        if line.dossier is None:
+            dossier = not_filed
+        else:
+            dossier_id, submitted_at, status = line.dossier
+            dossier = _("Hồ sơ #%(id)s, nộp ngày %(d)s — %(s)s", id=dossier_id,
+                        d=f"{legal_date(submitted_at):%d/%m/%Y}", s=statuses[status])
+        ws.append([text(line.number), text(line.product_name), text(line.product_code),
+                   text(line.producer_name), text(line.commune_name), text(line.province_name),
+                   text(line.product_set_name), line.star, day(line.issued_on),
+                   day(line.expires_on), (line.expires_on - today).days, notices, dossier])
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
