@@ -639,11 +639,10 @@ def revocation_alerts(province_code: str | None, today: date | None = None) -> l
 
 def filed_dossiers(certificates: list[Certificate]) -> dict[int, Dossier]:
     """Certificate id → the latest re-evaluation (or upgrade) dossier of its product filed
-    since the certificate was issued, in one query. The dossier that led to the certificate
-    itself was filed before its issue, so it never counts."""
+    since the certificate was issued, in one query (even for none: a page sends the same
+    queries whatever it shows). The dossier that led to the certificate itself was filed
+    before its issue, so it never counts."""
     product_ids = {c.product_id for c in certificates}
-    if not product_ids:
-        return {}
     latest: dict[int, Dossier] = {}
     for dossier in db.session.scalars(
             db.select(Dossier).where(
@@ -658,11 +657,9 @@ def filed_dossiers(certificates: list[Certificate]) -> dict[int, Dossier]:
 
 def notices_for(certificates: list[Certificate]) -> dict[int, list[ReevaluationNotice]]:
     """The notices sent for each certificate, oldest first: the province's proof that the
-    producer was told."""
+    producer was told. One query, even for none."""
     ids = [c.id for c in certificates]
     out: dict[int, list[ReevaluationNotice]] = {i: [] for i in ids}
-    if not ids:
-        return out
     for notice in db.session.scalars(
             db.select(ReevaluationNotice).where(ReevaluationNotice.certificate_id.in_(ids))
             .order_by(ReevaluationNotice.sent_at, ReevaluationNotice.id)):
