@@ -13,7 +13,6 @@ re-chain on it at merge.)
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0029_pipeline_indexes'
 down_revision = '0027_list_indexes'

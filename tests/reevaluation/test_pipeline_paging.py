@@ -12,7 +12,7 @@ from ocop_rating.dossiers.models import Dossier
 from ocop_rating.reevaluation import services, views
 from tests.conftest import committed
 from tests.factories import LAM_DONG, QUANG_NINH, make_user
-from tests.reevaluation.test_pages import TODAY, at, logged_in, shown, world  # noqa: F401
+from tests.reevaluation.test_pages import TODAY, at, logged_in, shown
 
 
 def _sheet(response):
