@@ -7,7 +7,9 @@ from datetime import datetime, timezone
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, String, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so Alembic migrations are reproducible on SQLite and PostgreSQL.
@@ -113,3 +115,30 @@ def commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+class legal_day_start(FunctionElement):
+    """SQL: the UTC moment a Vietnam day (a DATE expression) begins, comparable with a
+    ``UTCDateTime`` column — ``legal_date(moment) >= day`` is ``moment >= legal_day_start(day)``
+    (legaltime.py). PostgreSQL converts with the time zone database; SQLite, which stores
+    naive UTC text, subtracts Vietnam's offset (UTC+7, without daylight saving since 1975)."""
+
+    type = DateTime()
+    name = "legal_day_start"
+    inherit_cache = True
+
+
+@compiles(legal_day_start, "postgresql")
+def _legal_day_start_pg(element, compiler, **kw):
+    from .legaltime import VN_TZ
+
+    return (f"(CAST({compiler.process(element.clauses, **kw)} AS timestamp) "
+            f"AT TIME ZONE '{VN_TZ.key}')")
+
+
+@compiles(legal_day_start)
+def _legal_day_start_sqlite(element, compiler, **kw):
+    from .legaltime import VN_TZ
+
+    hours = int(datetime(2000, 1, 1, tzinfo=VN_TZ).utcoffset().total_seconds() // 3600)
+    return f"datetime({compiler.process(element.clauses, **kw)}, '{-hours:+d} hours')"

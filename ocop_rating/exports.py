@@ -87,11 +87,12 @@ def csv_text(rows) -> str:
     return out.getvalue()
 
 
-def workbook_bytes(wb) -> bytes:
+def workbook_bytes(wb, patch: dict | None = None) -> bytes:
     """An openpyxl workbook as .xlsx bytes that depend on its content only: saved through
     ``ExcelWriter`` (``save_workbook()`` would stamp "modified" with the current time; set
     ``wb.properties.created``/``modified`` before), then the ZIP re-packed with fixed entry
-    times and attributes in the same order (openpyxl stamps each entry with now)."""
+    times and attributes in the same order (openpyxl stamps each entry with now).
+    ``patch``: entry name -> a function of its bytes giving the bytes to store instead."""
     import io
     import zipfile
 
@@ -108,5 +109,8 @@ def workbook_bytes(wb) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            dst.writestr(info, src.read(entry.filename))
+            data = src.read(entry.filename)
+            if patch and entry.filename in patch:
+                data = patch[entry.filename](data)
+            dst.writestr(info, data)
     return out.getvalue()

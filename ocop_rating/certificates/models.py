@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.permissions import in_jurisdiction
@@ -205,6 +205,8 @@ class Certificate(db.Model):
         CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
         CheckConstraint("(revoked_at IS NULL) = (revocation_decision_id IS NULL)",
                         name="revocation_has_decision"),
+        # A province's re-evaluation pipeline: its certificates by expiry (0029).
+        Index("ix_certificates_province_expiry", "province_code", "expires_on"),
     )
 
     @staticmethod

@@ -72,64 +72,207 @@ class Pipeline:
     extended: list[Certificate] = field(default_factory=list)
 
 
-def pipeline(*, province_code: str | None, today: date | None = None,
-             months: int = 24, commune_code: str | None = None, set_no: int | None = None,
-             star: int | None = None) -> Pipeline:
-    """The province's (or, with None, the nation's) certificates seen from their expiry;
-    optionally only a commune's, a product set's or a star's.
+# One reading of the sections, in SQL: the date bounds are computed once in Python from
+# ``windows`` (PipelineBounds), each section is a WHERE clause over live certificates, and
+# "filed" (a re-evaluation or upgrade dossier filed since issue, ``filed_dossiers``) is an
+# EXISTS on the product's latest filed dossier. The page counts the four sections in one
+# query, groups the months in another and reads only the rows of the page shown (LIMIT /
+# OFFSET); the workbook streams a whole section in three queries whatever its size.
 
-    The date windows and the monthly counts are SQL: the months are one GROUP BY, and only
-    the certificates inside a window (the last year to the filing window ahead, or extended)
-    are read, as light rows (id, product, dates) — ``load_certificates`` fetches the full
-    certificates of the page shown."""
-    today = today or legal_today()
-    where = [_live()]
-    if province_code:
-        where.append(Certificate.province_code == province_code)
-    if commune_code:
-        where.append(Certificate.commune_code == commune_code)
-    if set_no is not None:
-        where.append(Certificate.set_no == set_no)
-    if star is not None:
-        where.append(Certificate.star == star)
+SECTIONS = ("window", "late", "lapsed", "extended")
+
+
+@dataclass(frozen=True)
+class PipelineFilter:
+    """Whose certificates: a province's (None: the nation's), a commune's, a set's, a star's."""
+
+    province_code: str | None = None
+    commune_code: str | None = None
+    set_no: int | None = None
+    star: int | None = None
+
+    def where(self) -> list:
+        where = [_live()]
+        if self.province_code:
+            where.append(Certificate.province_code == self.province_code)
+        if self.commune_code:
+            where.append(Certificate.commune_code == self.commune_code)
+        if self.set_no is not None:
+            where.append(Certificate.set_no == self.set_no)
+        if self.star is not None:
+            where.append(Certificate.star == self.star)
+        return where
+
+
+@dataclass(frozen=True)
+class PipelineBounds:
+    """The days the sections are cut at, from ``windows`` (computed once a request)."""
+
+    today: date
+    year_ago: date       # lapsed: expired since this day
+    window_end: date     # in the window: expiring by this day (``window_days`` ahead)
+    late_before: date    # late: expiring before this day (past the ``late_days`` mark)
+
+    @classmethod
+    def on(cls, today: date) -> PipelineBounds:
+        return cls(today=today, year_ago=today - timedelta(days=365),
+                   window_end=today + timedelta(days=window_days()),
+                   late_before=today + timedelta(days=late_days()))
+
+
+def _filed_clause():
+    """SQL: the certificate's product has a re-evaluation (or upgrade) dossier filed since
+    the certificate was issued — the latest filed one, submitted on or after the Vietnam day
+    of issue (the SQL reading of ``filed_dossiers``)."""
+    from sqlalchemy.orm import aliased
+
+    from ..db import legal_day_start
+
+    latest = aliased(Dossier)
+    latest_id = db.select(func.max(Dossier.id)).where(
+        Dossier.product_id == Certificate.product_id,
+        Dossier.kind.in_([DossierKind.reevaluation, DossierKind.upgrade]),
+        Dossier.status.in_(FILED), Dossier.submitted_at.is_not(None)) \
+        .correlate(Certificate).scalar_subquery()
+    return db.select(latest.id).where(
+        latest.id == latest_id,
+        latest.submitted_at >= legal_day_start(Certificate.issued_on)).exists()
+
+
+def section_clauses(bounds: PipelineBounds) -> dict[str, object]:
+    """Section name → its SQL condition on a live certificate."""
+    filed = _filed_clause()
+    in_window = Certificate.expires_on.between(bounds.today, bounds.window_end)
+    return {
+        "window": in_window,
+        "late": and_(in_window, Certificate.expires_on < bounds.late_before, ~filed),
+        "lapsed": and_(Certificate.expires_on >= bounds.year_ago,
+                       Certificate.expires_on < bounds.today,
+                       Certificate.extended_until.is_(None), ~filed),
+        "extended": and_(Certificate.expires_on < bounds.today,
+                         Certificate.extended_until >= bounds.today),
+    }
+
+
+def section_statement(where: PipelineFilter, bounds: PipelineBounds, section: str):
+    """The live certificates of ``section``, soonest expiry first (SELECT Certificate)."""
+    return db.select(Certificate).where(*where.where(), section_clauses(bounds)[section]) \
+        .order_by(Certificate.expires_on, Certificate.id)
+
+
+def section_counts(where: PipelineFilter, bounds: PipelineBounds) -> dict[str, int]:
+    """How many certificates each section holds, in one query."""
+    from sqlalchemy import case
+
+    clauses = section_clauses(bounds)
+    row = db.session.execute(
+        db.select(*[func.coalesce(func.sum(case((clauses[s], 1), else_=0)), 0)
+                    for s in SECTIONS])
+        .where(*where.where(),
+               or_(Certificate.expires_on.between(bounds.year_ago, bounds.window_end),
+                   Certificate.extended_until >= bounds.today))).one()
+    return {s: int(n) for s, n in zip(SECTIONS, row)}
+
+
+def expiries_by_month(where: PipelineFilter, today: date, months: int) -> list[tuple[str, int]]:
+    """("mm/yyyy", certificates expiring that month) from this month on, months with any."""
     horizon = today + timedelta(days=months * 31)
     counts: dict[str, int] = {}
     for day, n in db.session.execute(
             db.select(Certificate.expires_on, func.count()).where(
-                *where, Certificate.expires_on.between(today, horizon))
+                *where.where(), Certificate.expires_on.between(today, horizon))
             .group_by(Certificate.expires_on).order_by(Certificate.expires_on)):
         key = day.strftime("%m/%Y")
         counts[key] = counts.get(key, 0) + n
-    year_ago = today - timedelta(days=365)
-    window_end = today + timedelta(days=window_days())
-    rows = db.session.execute(
-        db.select(Certificate.id, Certificate.product_id, Certificate.issued_on,
-                  Certificate.expires_on, Certificate.extended_until)
-        .where(*where, or_(Certificate.expires_on.between(year_ago, window_end),
-                           Certificate.extended_until >= today))
-        .order_by(Certificate.expires_on, Certificate.id)).all()
-    filed = filed_dossiers(rows)
-    in_window = [c for c in rows if today <= c.expires_on <= window_end]
-    late = [c for c in in_window if today > c.expires_on - timedelta(days=late_days())
-            and c.id not in filed]
-    lapsed = [c for c in rows if year_ago <= c.expires_on < today
-              and c.id not in filed and not c.extended_until]
-    extended = [c for c in rows if c.expires_on < today and c.extended_until
-                and today <= c.extended_until]
-    return Pipeline(by_month=list(counts.items()), in_window=in_window, late=late,
-                    lapsed=lapsed, extended=extended)
+    return list(counts.items())
 
 
-def load_certificates(ids: list[int]) -> list[Certificate]:
-    """The certificates ``ids``, in that order, with their commune and province (one query)."""
+def section_page(where: PipelineFilter, bounds: PipelineBounds, section: str, *,
+                 page: int, per_page: int) -> list[Certificate]:
+    """One page of a section, with each certificate's commune and province (one query)."""
     from sqlalchemy.orm import joinedload
 
-    if not ids:
-        return []
-    found = {c.id: c for c in db.session.scalars(
-        db.select(Certificate).where(Certificate.id.in_(ids))
-        .options(joinedload(Certificate.commune), joinedload(Certificate.province)))}
-    return [found[i] for i in ids if i in found]
+    return list(db.session.scalars(
+        section_statement(where, bounds, section)
+        .options(joinedload(Certificate.commune), joinedload(Certificate.province))
+        .limit(per_page).offset((page - 1) * per_page)))
+
+
+@dataclass
+class PipelineLine:
+    """One certificate of a section as the workbook writes it (plain values, no ORM)."""
+
+    id: int
+    product_id: int
+    number: str
+    product_name: str
+    product_code: str
+    producer_name: str
+    commune_name: str
+    province_name: str
+    product_set_name: str
+    star: int
+    issued_on: date
+    expires_on: date
+    extended_until: date | None
+    notices: list = field(default_factory=list)   # (NoticeKind, sent_at), oldest first
+    dossier: tuple | None = None                  # (id, submitted_at, DossierStatus)
+
+
+def section_lines(where: PipelineFilter, bounds: PipelineBounds,
+                  section: str) -> list[PipelineLine]:
+    """A whole section as plain rows, with notices and filed dossier, in three queries
+    whatever its size (the rows, their notices, their products' filed dossiers)."""
+    from ..geo.models import Commune, Province
+
+    conditions = [*where.where(), section_clauses(bounds)[section]]
+    lines = [PipelineLine(*row) for row in db.session.execute(
+        db.select(Certificate.id, Certificate.product_id, Certificate.number,
+                  Certificate.product_name, Certificate.product_code,
+                  Certificate.producer_name,
+                  func.coalesce(Commune.name, Certificate.commune_code),
+                  func.coalesce(Province.name, Certificate.province_code),
+                  Certificate.product_set_name, Certificate.star, Certificate.issued_on,
+                  Certificate.expires_on, Certificate.extended_until)
+        .outerjoin(Commune, Commune.code == Certificate.commune_code)
+        .outerjoin(Province, Province.code == Certificate.province_code)
+        .where(*conditions).order_by(Certificate.expires_on, Certificate.id))]
+    ids = db.select(Certificate.id).where(*conditions)
+    by_id = {line.id: line for line in lines}
+    for certificate_id, kind, sent_at in db.session.execute(
+            db.select(ReevaluationNotice.certificate_id, ReevaluationNotice.kind,
+                      ReevaluationNotice.sent_at)
+            .where(ReevaluationNotice.certificate_id.in_(ids))
+            .order_by(ReevaluationNotice.sent_at, ReevaluationNotice.id)):
+        if certificate_id in by_id:
+            by_id[certificate_id].notices.append((kind, sent_at))
+    latest: dict[int, tuple] = {}
+    for dossier_id, product_id, submitted_at, status in db.session.execute(
+            db.select(Dossier.id, Dossier.product_id, Dossier.submitted_at, Dossier.status)
+            .where(Dossier.product_id.in_(db.select(Certificate.product_id).where(*conditions)),
+                   Dossier.kind.in_([DossierKind.reevaluation, DossierKind.upgrade]),
+                   Dossier.status.in_(FILED), Dossier.submitted_at.is_not(None))
+            .order_by(Dossier.id)):
+        latest[product_id] = (dossier_id, submitted_at, status)  # ascending: the newest wins
+    for line in lines:
+        dossier = latest.get(line.product_id)
+        if dossier is not None and legal_date(dossier[1]) >= line.issued_on:
+            line.dossier = dossier
+    return lines
+
+
+def pipeline(*, province_code: str | None, today: date | None = None,
+             months: int = 24, commune_code: str | None = None, set_no: int | None = None,
+             star: int | None = None) -> Pipeline:
+    """The province's (or, with None, the nation's) certificates seen from their expiry, every
+    section in full (the pages read ``section_page`` instead)."""
+    where = PipelineFilter(province_code, commune_code, set_no, star)
+    bounds = PipelineBounds.on(today or legal_today())
+    lists = {s: list(db.session.scalars(section_statement(where, bounds, s)))
+             for s in SECTIONS}
+    return Pipeline(by_month=expiries_by_month(where, bounds.today, months),
+                    in_window=lists["window"], late=lists["late"], lapsed=lists["lapsed"],
+                    extended=lists["extended"])
 
 
 # -- notices -----------------------------------------------------------------------------------
@@ -496,11 +639,10 @@ def revocation_alerts(province_code: str | None, today: date | None = None) -> l
 
 def filed_dossiers(certificates: list[Certificate]) -> dict[int, Dossier]:
     """Certificate id → the latest re-evaluation (or upgrade) dossier of its product filed
-    since the certificate was issued, in one query. The dossier that led to the certificate
-    itself was filed before its issue, so it never counts."""
+    since the certificate was issued, in one query (even for none: a page sends the same
+    queries whatever it shows). The dossier that led to the certificate itself was filed
+    before its issue, so it never counts."""
     product_ids = {c.product_id for c in certificates}
-    if not product_ids:
-        return {}
     latest: dict[int, Dossier] = {}
     for dossier in db.session.scalars(
             db.select(Dossier).where(
@@ -515,11 +657,9 @@ def filed_dossiers(certificates: list[Certificate]) -> dict[int, Dossier]:
 
 def notices_for(certificates: list[Certificate]) -> dict[int, list[ReevaluationNotice]]:
     """The notices sent for each certificate, oldest first: the province's proof that the
-    producer was told."""
+    producer was told. One query, even for none."""
     ids = [c.id for c in certificates]
     out: dict[int, list[ReevaluationNotice]] = {i: [] for i in ids}
-    if not ids:
-        return out
     for notice in db.session.scalars(
             db.select(ReevaluationNotice).where(ReevaluationNotice.certificate_id.in_(ids))
             .order_by(ReevaluationNotice.sent_at, ReevaluationNotice.id)):

@@ -153,12 +153,11 @@ def _months(by_month: list[tuple[str, int]], today: date) -> list[tuple[str, int
 PER_PAGE = 100
 
 
-def _pipeline_view(*, paged: bool = True) -> PipelineView:
-    """The pipeline as filtered by the query string; the page's rows only (``PER_PAGE``),
-    or, for the workbook (``paged=False``), the whole section."""
+def _pipeline_filter():
+    """The scope, the day, the filter and the section the query string asks for (unknown
+    values fall back to none), and the filter's options."""
     scope = _scope(commune_allowed=True)
     args = request.args
-    today = legal_today()
     communes = services.pipeline_communes(scope.province_code) \
         if scope.province_code and not scope.commune_code else []
     commune = scope.commune_code or next(
@@ -169,25 +168,30 @@ def _pipeline_view(*, paged: bool = True) -> PipelineView:
     star = args.get("star", type=db_id)
     star = star if star in (3, 4, 5) else None
     section = args.get("section") if args.get("section") in SECTIONS else "window"
-    data = services.pipeline(province_code=scope.province_code, today=today,
-                             months=MONTHS, commune_code=commune, set_no=set_no, star=star)
-    lists = {"window": data.in_window, "late": data.late, "lapsed": data.lapsed,
-             "extended": data.extended}
-    shown = lists[section]
-    pages = max(1, -(-len(shown) // PER_PAGE)) if paged else 1
-    page = min(args.get("page", 1, type=db_id) or 1, pages)
-    if paged:
-        shown = shown[(page - 1) * PER_PAGE:page * PER_PAGE]
+    where = services.PipelineFilter(scope.province_code, commune, set_no, star)
+    return scope, where, section, communes, sets
+
+
+def _pipeline_view() -> PipelineView:
+    """The pipeline as filtered by the query string: the four sections counted and the
+    months grouped in SQL, and only the page's rows (``PER_PAGE``) read, with their notices
+    and filed dossiers — the same queries whatever the size of the section."""
+    scope, where, section, communes, sets = _pipeline_filter()
+    today = legal_today()
+    bounds = services.PipelineBounds.on(today)
+    counts = services.section_counts(where, bounds)
+    pages = max(1, -(-counts[section] // PER_PAGE))
+    page = min(request.args.get("page", 1, type=db_id) or 1, pages)
+    shown = services.section_page(where, bounds, section, page=page, per_page=PER_PAGE)
     notices = services.notices_for(shown)
     dossiers = services.filed_dossiers(shown)
     rows = [exports.PipelineRow(c, (c.expires_on - today).days, notices[c.id],
-                                dossiers.get(c.id))
-            for c in services.load_certificates([c.id for c in shown])]
-    return PipelineView(scope=scope, today=today, section=section, commune=commune,
-                        set_no=set_no, star=star, communes=communes, sets=sets,
-                        counts={k: len(v) for k, v in lists.items()},
-                        months=_months(data.by_month, today), rows=rows, page=page,
-                        pages=pages)
+                                dossiers.get(c.id)) for c in shown]
+    return PipelineView(scope=scope, today=today, section=section, commune=where.commune_code,
+                        set_no=where.set_no, star=where.star, communes=communes, sets=sets,
+                        counts=counts,
+                        months=_months(services.expiries_by_month(where, today, MONTHS), today),
+                        rows=rows, page=page, pages=pages)
 
 
 @bp.get("/")
@@ -196,7 +200,9 @@ def index():
     view = _pipeline_view()
     peak = max((n for _m, n in view.months), default=0) or 1
     return render_template("reevaluation/index.html", view=view, scope=view.scope, peak=peak,
-                           sections=SECTIONS, notice_short=NOTICE_SHORT,
+                           sections={k: str(v) for k, v in SECTIONS.items()},
+                           notice_short={k: str(v) for k, v in NOTICE_SHORT.items()},
+                           notice_label={k: str(k.label) for k in NoticeKind},
                            window_days=services.window_days(), late_days=services.late_days(),
                            grace_days=services.grace_days(),
                            is_office=current_user.role in OFFICES,
@@ -207,11 +213,14 @@ def index():
 @bp.get("/pipeline.xlsx")
 @login_required
 def pipeline_xlsx():
-    view = _pipeline_view(paged=False)
-    title = f"{SECTIONS[view.section]} — {view.scope.label}"
-    body = exports.pipeline_xlsx(view.rows, title=title, today=view.today)
-    where = view.scope.commune_code or view.scope.province_code or "toan-quoc"
-    name = f"danh-gia-lai-{view.section}-{where}-{view.today:%Y%m%d}.xlsx"
+    """The whole section of the view as a workbook (every row, not the page)."""
+    scope, where, section, _communes, _sets = _pipeline_filter()
+    today = legal_today()
+    lines = services.section_lines(where, services.PipelineBounds.on(today), section)
+    title = f"{SECTIONS[section]} — {scope.label}"
+    body = exports.pipeline_xlsx(lines, title=title, today=today)
+    where_ = scope.commune_code or scope.province_code or "toan-quoc"
+    name = f"danh-gia-lai-{section}-{where_}-{today:%Y%m%d}.xlsx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                     "spreadsheetml.sheet",
                     headers={"Content-Disposition": content_disposition(name)})

@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, false, or_
 
 from .. import audit
 from ..accounts.models import User
@@ -299,6 +299,12 @@ def timeline(report: MarketReport) -> list[Step]:
 
 def reports_for(user, *, open_only: bool = True) -> list[MarketReport]:
     """The reports the user's office handles, oldest first."""
+    return list(db.session.scalars(reports_statement(user, open_only=open_only)))
+
+
+def reports_statement(user, *, open_only: bool = True, closed_only: bool = False):
+    """The reports the user's office handles, oldest first, as a statement to page; one
+    that finds none for a role without such an office."""
     stmt = db.select(MarketReport)
     if user.role == Role.province:
         stmt = stmt.where(MarketReport.authority_level == AuthorityLevel.province,
@@ -306,16 +312,28 @@ def reports_for(user, *, open_only: bool = True) -> list[MarketReport]:
     elif user.role == Role.ministry:
         stmt = stmt.where(MarketReport.authority_level == AuthorityLevel.ministry)
     elif user.role != Role.admin:
-        return []
+        stmt = stmt.where(false())
+    if closed_only:
+        return stmt.where(MarketReport.status == ReportStatus.closed).order_by(
+            MarketReport.closed_at.desc(), MarketReport.id.desc())
     if open_only:
         stmt = stmt.where(MarketReport.status != ReportStatus.closed)
-    return list(db.session.scalars(stmt.order_by(MarketReport.created_at, MarketReport.id)))
+    return stmt.order_by(MarketReport.created_at, MarketReport.id)
 
 
 def open_inspections_for(user) -> list[Inspection]:
     """Inspections of the office's certificates still waiting for their findings, or whose
     violation still waits for the revocation decision."""
-    stmt = db.select(Inspection).join(Certificate).where(
+    return list(db.session.scalars(open_inspections_statement(user)))
+
+
+def open_inspections_statement(user):
+    """``open_inspections_for`` as a statement to page, oldest first, each inspection's
+    certificate loaded with it."""
+    from sqlalchemy.orm import contains_eager
+
+    stmt = db.select(Inspection).join(Certificate).options(
+        contains_eager(Inspection.certificate)).where(
         Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
         or_(Inspection.outcome.is_(None), Inspection.outcome == InspectionOutcome.violation))
     if user.role == Role.province:
@@ -324,8 +342,8 @@ def open_inspections_for(user) -> list[Inspection]:
     elif user.role == Role.ministry:
         stmt = stmt.where(Certificate.issuer_key == MINISTRY_KEY)
     elif user.role != Role.admin:
-        return []
-    return list(db.session.scalars(stmt.order_by(Inspection.created_at, Inspection.id)))
+        stmt = stmt.where(false())
+    return stmt.order_by(Inspection.created_at, Inspection.id)
 
 
 def age_of(when, today: date | None = None) -> int:
@@ -390,7 +408,11 @@ def record_trade_check(certificate: Certificate, *, done_on: date, inspector: st
 
 
 def trade_checks_for(user, limit: int = 50) -> list[TradeCheck]:
-    stmt = db.select(TradeCheck).join(Inspection).join(Certificate)
+    """The office's latest checks in trade, each with its inspection and certificate."""
+    from sqlalchemy.orm import contains_eager
+
+    stmt = db.select(TradeCheck).join(TradeCheck.inspection).join(Inspection.certificate) \
+        .options(contains_eager(TradeCheck.inspection).contains_eager(Inspection.certificate))
     if user.role == Role.province:
         stmt = stmt.where(Certificate.province_code == user.province_code,
                           Certificate.issuer_key != MINISTRY_KEY)

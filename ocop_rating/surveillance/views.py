@@ -153,18 +153,31 @@ def _office() -> None:
         abort(403)
 
 
+PER_PAGE = 100
+RECENT = 20
+
+
 @bp.get("/surveillance/")
 @login_required
 def index():
-    """The office's open reports and inspections, with their ages in working days."""
+    """The office's open reports (paged, oldest first) and its oldest open inspections, with
+    their ages in working days; its latest checks in trade and closed reports. The same
+    queries whatever the number of reports (counts and pages in SQL, certificates loaded
+    with their inspections)."""
     _office()
     today = legal_today()
-    reports = services.reports_for(current_user)
-    inspections = services.open_inspections_for(current_user)
-    return render_template("surveillance/index.html", reports=reports, today=today,
-                           inspections=inspections, age_of=services.age_of,
-                           checks=services.trade_checks_for(current_user, limit=20),
-                           closed=services.reports_for(current_user, open_only=False))
+    pager = db.paginate(services.reports_statement(current_user),
+                        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE,
+                        error_out=False)
+    inspections = db.paginate(services.open_inspections_statement(current_user), page=1,
+                              per_page=PER_PAGE, error_out=False)
+    closed = list(db.session.scalars(
+        services.reports_statement(current_user, closed_only=True).limit(RECENT)))
+    return render_template("surveillance/index.html", reports=pager.items, pager=pager,
+                           today=today, inspections=inspections.items,
+                           inspections_total=inspections.total, age_of=services.age_of,
+                           checks=services.trade_checks_for(current_user, limit=RECENT),
+                           closed=closed)
 
 
 def _report(report_id: int) -> MarketReport:

@@ -18,8 +18,11 @@ from tests.conftest import drop_database, form_post, fresh_database_url, make_te
 
 SMALLER, LARGER = "tiny", "suite"
 PASSWORD = "ocop-generated-13"
-SLACK = 4  # constant: a list empty on the small set skips its follow-up queries (notices,
-# dossiers, the rows' own load); growth per row is far more at five times the data
+# The comparison is strict: a page sends no more queries on the larger set. The pages below
+# may still send a few more, each with its reason, until they are made constant.
+SLACK = {
+    ("api", "/api/v1/rounds"): 4,  # 44 -> 46 on the larger set: not examined yet
+}
 
 
 @dataclass
@@ -138,7 +141,7 @@ def test_queries_do_not_grow_with_the_data(sites, who, path):
     smaller = count_queries(sites[SMALLER], who, path)
     larger = count_queries(sites[LARGER], who, path)
     print(f"{who:9} {path:45} {smaller:5} {larger:5}")
-    assert larger <= smaller + SLACK, (
+    assert larger <= smaller + SLACK.get((who, path), 0), (
         f"{who} {path}: {smaller} queries on {SMALLER}, {larger} on {LARGER}")
 
 
