@@ -18,6 +18,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, db, enum_column, utcnow
+from ..i18n import label_once
 
 
 class OversightEvaluation(db.Model):
@@ -63,6 +64,7 @@ class ReviewOutcome(str, enum.Enum):
     serious = "serious"              # the result is not sound: referred to the province
 
     @property
+    @label_once
     def label(self) -> str:
         return str({ReviewOutcome.consistent: _l("Đúng quy định"),
                     ReviewOutcome.minor: _l("Có thiếu sót cần khắc phục"),
