@@ -18,8 +18,17 @@ from tests.conftest import drop_database, form_post, fresh_database_url, make_te
 
 SMALLER, LARGER = "tiny", "suite"
 PASSWORD = "ocop-generated-13"
-SLACK = 4  # constant: a list empty on the small set skips its follow-up queries (notices,
-# dossiers, the rows' own load); growth per row is far more at five times the data
+# Every page makes no more queries on the larger set than on the smaller one, but these,
+# allowed SLACK more for the reason given (a list empty on the small set skips its follow-up
+# queries: notices, dossiers, the rows' own load; growth per row would be far more at five
+# times the data). Take a page off the list once it no longer needs it.
+SLACK = 4
+STILL_SLACK = {
+    ("province", "/reevaluation/"): "the pipeline's follow-up loads skip empty sections",
+    ("province", "/reevaluation/pipeline.xlsx"): "the same, for the spreadsheet",
+    ("province", "/surveillance/"): "the province's reports' follow-up loads",
+    ("api", "/api/v1/rounds"): "each council's members and advisors are loaded per council",
+}
 
 
 @dataclass
@@ -138,7 +147,8 @@ def test_queries_do_not_grow_with_the_data(sites, who, path):
     smaller = count_queries(sites[SMALLER], who, path)
     larger = count_queries(sites[LARGER], who, path)
     print(f"{who:9} {path:45} {smaller:5} {larger:5}")
-    assert larger <= smaller + SLACK, (
+    allowed = SLACK if (who, path) in STILL_SLACK else 0
+    assert larger <= smaller + allowed, (
         f"{who} {path}: {smaller} queries on {SMALLER}, {larger} on {LARGER}")
 
 
