@@ -259,6 +259,9 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
         CertificateCounter, ReevaluationNotice, Inspection, OversightEvaluation, OversightSheet)}
 
     def add(table: str, **values) -> dict:
+        if table == "users":  # the keys the model's listener keeps (accounts.models)
+            values.update(name_folded=fold(values["full_name"])[:120],
+                          name_sort=vn_sort_string(values["full_name"]))
         if "id" not in values and "id" in T[table].c:
             values["id"] = ids.take(T[table])
         rows[table].append(values)
@@ -475,7 +478,9 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
                 round_id=round_["id"], council_id=council["id"], province_code=pcode,
                 level="province", set_no=product["set_no"],
                 year=legal_date(concluded_at).year, concluded_on=legal_date(concluded_at),
-                n_sheets=len(totals), mean_total=council_result.mean_total,
+                n_sheets=len(totals), sheets_sum=sum(totals, Decimal(0)),
+                sheets_sq=sum((t * t for t in totals), Decimal(0)),
+                mean_total=council_result.mean_total,
                 spread=max(totals) - min(totals), star=council_result.star,
                 recognised=bool(council_result.recognised), self_total=None,
                 escalated_from_id=None)

@@ -2,6 +2,7 @@
 (msgids are Vietnamese); ``translations/en`` holds the English catalogue."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
+    g,
     has_request_context,
     redirect,
     request,
@@ -26,6 +28,26 @@ from .urls import safe_next
 bp = Blueprint("i18n", __name__)
 
 TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def label_once(method):
+    """An enum's ``label`` (under ``@property``) translated once per request and language: a
+    list shows the same few labels on each of its rows, so each is looked up in the catalogue
+    once a page, not once a row (issue 13). The language is part of the key, so a
+    ``force_locale`` block (a notice rendered for its addressee) gets its own; outside a
+    request (CLI, jobs) the label is translated every time."""
+    @functools.wraps(method)
+    def label(self):
+        if not has_request_context():
+            return method(self)
+        cache = g.setdefault("_labels", {})
+        key = (method, self, str(get_locale()))
+        value = cache.get(key)
+        if value is None:
+            value = cache[key] = method(self)
+        return value
+
+    return label
 
 
 def compile_catalogs() -> list[Path]:

@@ -59,6 +59,8 @@ class UserFilterForm(Form):
 
     q = StringField(_l("Tìm theo tên"), validators=[optional(), length(max=100)])
     role = SelectField(_l("Vai trò"), validators=[optional()], validate_choice=False)
+    province = SelectField(_l("Tỉnh/thành phố"), validators=[optional()], validate_choice=False)
+    active = SelectField(_l("Trạng thái"), validators=[optional()], validate_choice=False)
 
 
 class SecondFactorForm(Form):

@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db import UTCDateTime, db, enum_column, utcnow
+from ..db import UTCDateTime, db, enum_column, sort_key_column, utcnow
 from ..geo.models import Commune, Province
 from .roles import Role
 
@@ -19,6 +19,10 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str | None] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(120))
+    # text.fold(full_name) and text.vn_sort_string(full_name), kept by the listener below:
+    # the users list searches (search.word_search) and sorts in SQL, a page at a time.
+    name_folded: Mapped[str] = mapped_column(String(120), index=True, server_default="")
+    name_sort: Mapped[str] = mapped_column(sort_key_column(), index=True, server_default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
@@ -91,6 +95,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+@event.listens_for(User.full_name, "set")
+def _keep_name_keys(user, value, _old, _initiator):
+    from ..text import fold, vn_sort_string
+
+    user.name_folded = fold(value or "")[:120]
+    user.name_sort = vn_sort_string(value)
 
 
 class RecoveryCode(db.Model):

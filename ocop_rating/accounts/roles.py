@@ -5,6 +5,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import label_once
+
 
 class Role(str, enum.Enum):
     admin = "admin"                    # system administrator, national
@@ -15,6 +17,7 @@ class Role(str, enum.Enum):
     council_member = "council_member"  # an expert on councils; rights come from membership
 
     @property
+    @label_once
     def label(self) -> str:
         return str(ROLE_LABELS[self])
 

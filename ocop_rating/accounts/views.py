@@ -13,14 +13,16 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
+from ..security.ids import db_id
 from ..security.ratelimit import client_address
-from ..text import fold, vn_sort_key
+from ..text import fold
 from ..urls import safe_next
 from markupsafe import Markup
 
@@ -243,24 +245,54 @@ def _unit_choices(form: UserCreateForm) -> None:
     form.role.choices = [(r.value, r.label) for r in manageable_roles(current_user)]
 
 
+USERS_PER_PAGE = 50
+
+
 @bp.get("/users")
 @permission_required(Permission.view_users)
 def users():
+    """The accounts in the viewer's jurisdiction, a page at a time, in Vietnamese alphabetical
+    order; filtered by role, province (national roles), active or locked, and a name search.
+    Filters, order and paging run in SQL (the stored folded name and sort key)."""
+    from ..geo.services import provinces_sorted
+    from ..search import word_search
+
     form = UserFilterForm(request.args)
-    form.role.choices = [("", _("Tất cả"))] + [(r.value, r.label) for r in Role]
+    roles = {r.value: r for r in Role}
+    form.role.choices = [("", _("Tất cả vai trò"))] + [(r.value, r.label) for r in Role]
+    form.active.choices = [("", _("Tất cả trạng thái")), ("1", _("Hoạt động")),
+                           ("0", _("Đã khóa"))]
+    national = current_user.role in NATIONAL_ROLES
+    provinces = provinces_sorted() if national else []
+    form.province.choices = [("", _("Tất cả tỉnh/thành phố"))] + [
+        (p.code, p.name) for p in provinces]
     stmt = db.select(User).where(user_scope_filter(current_user, User))
-    if form.role.data and form.role.data in {r.value for r in Role}:
-        stmt = stmt.where(User.role == Role(form.role.data))
-    # unit_name reads the province and the commune: loaded with the users, not per row
-    rows = list(db.session.scalars(stmt.options(
-        joinedload(User.province), joinedload(User.commune))))
-    if form.q.data:
-        needle = fold(form.q.data)
-        rows = [u for u in rows if needle in fold(u.full_name) or needle in u.username]
-    rows.sort(key=lambda u: vn_sort_key(u.full_name))
-    manageable = {u.id for u in rows if can_manage_user(
+    filters = {}
+    if form.role.data in roles:
+        stmt = stmt.where(User.role == roles[form.role.data])
+        filters["role"] = form.role.data
+    if national and form.province.data in {p.code for p in provinces}:
+        stmt = stmt.where(User.province_code == form.province.data)
+        filters["province"] = form.province.data
+    if form.active.data in ("0", "1"):
+        stmt = stmt.where(User.is_active_account.is_(form.active.data == "1"))
+        filters["active"] = form.active.data
+    query = (form.q.data or "").strip()[:100]
+    named, rank = word_search(User.name_folded, query)
+    if query:
+        by_username = func.lower(User.username).contains(fold(query), autoescape=True)
+        stmt = stmt.where(by_username if named is None else named | by_username)
+        filters["q"] = query
+    # unit_name reads the province and the commune: loaded with the page, not per row
+    pager = db.paginate(
+        stmt.options(selectinload(User.province), selectinload(User.commune))
+        .order_by(*([rank.desc()] if rank is not None else []), User.name_sort, User.id),
+        page=request.args.get("page", 1, type=db_id), per_page=USERS_PER_PAGE,
+        error_out=False)
+    manageable = {u.id for u in pager.items if can_manage_user(
         current_user, role=u.role, province_code=u.province_code, commune_code=u.commune_code)}
-    return render_template("accounts/users.html", users=rows, form=form, manageable=manageable,
+    return render_template("accounts/users.html", users=pager.items, pager=pager, form=form,
+                           filters=filters, national=national, manageable=manageable,
                            action_form=ConfirmForm(), can_create=bool(
                                manageable_roles(current_user)))
 

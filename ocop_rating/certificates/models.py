@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import Role
 from ..db import UTCDateTime, db, enum_column, utcnow
+from ..i18n import label_once
 from ..legaltime import legal_today
 from . import rules
 from .rules import EXPIRING_DAYS, STATUS_LABELS, CertificateStatus  # noqa: F401 (re-exported)
@@ -21,6 +22,7 @@ class DecisionKind(str, enum.Enum):
     revocation = "revocation"    # thu hồi
 
     @property
+    @label_once
     def label(self) -> str:
         return str({DecisionKind.recognition: _l("Quyết định công nhận"),
                     DecisionKind.revocation: _l("Quyết định thu hồi")}[self])
@@ -31,6 +33,7 @@ class DecisionStatus(str, enum.Enum):
     issued = "issued"  # immutable; corrections by a new decision
 
     @property
+    @label_once
     def label(self) -> str:
         return str({DecisionStatus.draft: _l("Dự thảo"),
                     DecisionStatus.issued: _l("Đã ban hành")}[self])
@@ -52,6 +55,7 @@ class RevocationGround(str, enum.Enum):
     other = "other"
 
     @property
+    @label_once
     def label(self) -> str:
         return str(GROUND_LABELS[self])
 

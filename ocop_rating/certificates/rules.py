@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import label_once
+
 MINISTRY_KEY = "BO"  # the issuer key of the ministry; a province issues under its code
 VALIDITY_YEARS = 3   # 36 months from issue
 EXPIRING_DAYS = 180  # "expiring soon" from 180 days before expiry (the re-evaluation window)
@@ -28,6 +30,7 @@ class CertificateStatus(str, enum.Enum):
     superseded = "superseded"
 
     @property
+    @label_once
     def label(self) -> str:
         return str(STATUS_LABELS[self])
 

@@ -15,6 +15,7 @@ from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import UTCDateTime, db, enum_column, utcnow
 from ..dossiers.models import Dossier
+from ..i18n import label_once
 from ..rulebook import CouncilRules
 
 if TYPE_CHECKING:  # the sheets live in the evaluation feature, above this one
@@ -30,6 +31,7 @@ class CouncilLevel(str, enum.Enum):
     central = "central"
 
     @property
+    @label_once
     def label(self) -> str:
         return str({CouncilLevel.district: _l("Cấp huyện (trước 7/2025)"),
                     CouncilLevel.province: _l("Cấp tỉnh"),
@@ -41,6 +43,7 @@ class DecisionMode(str, enum.Enum):
     written = "written"   # written opinions (re-evaluation); meets only if opinions diverge
 
     @property
+    @label_once
     def label(self) -> str:
         return str({DecisionMode.meeting: _l("Họp hội đồng"),
                     DecisionMode.written: _l("Lấy ý kiến bằng văn bản")}[self])
@@ -53,6 +56,7 @@ class MemberRole(str, enum.Enum):
     secretary = "secretary"
 
     @property
+    @label_once
     def label(self) -> str:
         return str({MemberRole.chair: _l("Chủ tịch hội đồng"),
                     MemberRole.vice_chair: _l("Phó Chủ tịch hội đồng"),
@@ -175,6 +179,7 @@ class RoundState(str, enum.Enum):
     concluded = "concluded"  # the council has concluded and proposed
 
     @property
+    @label_once
     def label(self) -> str:
         return str({RoundState.planned: _l("Dự kiến"), RoundState.open: _l("Đang nhận hồ sơ"),
                     RoundState.scoring: _l("Đang chấm điểm"),
@@ -235,6 +240,7 @@ class EvaluationStatus(str, enum.Enum):
     concluded = "concluded"
 
     @property
+    @label_once
     def label(self) -> str:
         return str({EvaluationStatus.review: _l("Tổ tư vấn đang xem xét"),
                     EvaluationStatus.supplement: _l("Chờ chủ thể bổ sung"),
@@ -336,6 +342,7 @@ class ConflictStatus(str, enum.Enum):
     dismissed = "dismissed"
 
     @property
+    @label_once
     def label(self) -> str:
         return str({ConflictStatus.pending: _l("Chờ chủ tịch quyết định"),
                     ConflictStatus.upheld: _l("Có xung đột lợi ích"),

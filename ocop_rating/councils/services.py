@@ -7,7 +7,7 @@ The members' sheets, the council's result and its seal live one feature up, in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -186,8 +186,10 @@ def unsubmitted(round_: Round) -> list[tuple[Evaluation, CouncilMember]]:
     """The (evaluation, member) pairs that stand in the way of closing the session: a member
     expected to score (not excluded, absent or conflicted, each recorded with a reason) who
     has not submitted."""
-    return [(e, p.member) for e in round_.evaluations if e.status == EvaluationStatus.scoring
-            for p in progress(e) if p.blocked is None and not p.submitted]
+    scoring = [e for e in round_.evaluations if e.status == EvaluationStatus.scoring]
+    progress_of = round_progress(scoring)
+    return [(e, p.member) for e in scoring for p in progress_of[e.id]
+            if p.blocked is None and not p.submitted]
 
 
 def move_round(round_: Round, to: RoundState, *, actor, note: str = "") -> None:
@@ -225,18 +227,26 @@ def move_round(round_: Round, to: RoundState, *, actor, note: str = "") -> None:
 def eligible_dossiers(round_: Round) -> list[Dossier]:
     """Dossiers that may be put into ``round_``: accepted in the council's province, or —
     for the central council — dossiers whose provincial result is a 5★ proposal."""
+    from sqlalchemy.orm import joinedload
+
     council = round_.council
-    taken = {e.dossier_id for e in round_.evaluations}
+    taken = set(db.session.scalars(db.select(Evaluation.dossier_id)
+                                   .where(Evaluation.round_id == round_.id)))
+    # The page names each dossier's product and producer: loaded with the rows.
+    named = (joinedload(Dossier.product), joinedload(Dossier.producer))
     if council.level == CouncilLevel.central:
         rows = db.session.scalars(
             db.select(Evaluation).where(Evaluation.star == 5, Evaluation.concluded_at.is_not(None))
-            .join(Round).join(Council).where(Council.level == CouncilLevel.province))
-        already = {e.escalated_from_id for e in db.session.scalars(
-            db.select(Evaluation).where(Evaluation.escalated_from_id.is_not(None)))}
+            .join(Round).join(Council).where(Council.level == CouncilLevel.province)
+            .options(*(joinedload(Evaluation.dossier).options(o) for o in named))
+            .order_by(Evaluation.id))
+        already = set(db.session.scalars(db.select(Evaluation.escalated_from_id)
+                                         .where(Evaluation.escalated_from_id.is_not(None))))
         return [e.dossier for e in rows if e.id not in already and e.dossier_id not in taken]
     stmt = db.select(Dossier).filter_by(province_code=council.province_code,
                                         status=DossierStatus.accepted)
-    return [d for d in db.session.scalars(stmt) if d.id not in taken]
+    return [d for d in db.session.scalars(stmt.options(*named).order_by(Dossier.id))
+            if d.id not in taken]
 
 
 def add_to_round(round_: Round, dossier: Dossier, *, actor) -> Evaluation:
@@ -595,10 +605,19 @@ def scoring_members(evaluation: Evaluation) -> list[CouncilMember]:
 
 # -- rounds: conclusion and written opinions ----------------------------------------------------
 
+@dataclass(frozen=True)
+class SheetMark:
+    """What a round-wide list reads of a sheet (``round_progress``): whose it is and whether
+    it was submitted, without loading the sheet itself."""
+    id: int
+    member_id: int
+    submitted_at: datetime | None
+
+
 @dataclass
 class MemberProgress:
     member: CouncilMember
-    sheet: ScoreSheet | None
+    sheet: ScoreSheet | SheetMark | None
     blocked: str | None
 
     @property
@@ -607,25 +626,54 @@ class MemberProgress:
 
 
 def round_evaluations(round_: Round) -> list[Evaluation]:
-    """The round's evaluations with what the round page shows of each (sheets, exclusions,
+    """The round's evaluations with what the round page shows of each (exclusions,
     conflicts, the dossier's product and producer) loaded in a fixed number of queries, so
-    ``progress`` and ``blocked_reason`` ask the database nothing per evaluation."""
+    ``blocked_reason`` and ``can_view_evaluation`` ask the database nothing per evaluation;
+    ``round_progress`` then reads the sheets of all of them in one more."""
     from sqlalchemy.orm import joinedload, selectinload
 
     from ..dossiers.models import Dossier
 
     return list(db.session.scalars(
         db.select(Evaluation).where(Evaluation.round_id == round_.id)
-        .options(selectinload(Evaluation.sheets), selectinload(Evaluation.exclusions),
-                 selectinload(Evaluation.conflicts),
+        .options(selectinload(Evaluation.exclusions), selectinload(Evaluation.conflicts),
                  joinedload(Evaluation.dossier).joinedload(Dossier.product),
                  joinedload(Evaluation.dossier).joinedload(Dossier.producer))
         .order_by(Evaluation.id)).unique())
 
 
-def progress(evaluation: Evaluation) -> list[MemberProgress]:
-    return [MemberProgress(m, evaluation.sheet_of(m), blocked_reason(evaluation, m))
+def _progress(evaluation: Evaluation, sheets) -> list[MemberProgress]:
+    """Each active member of the council with their sheet (of ``sheets``: the evaluation's)
+    and why they may not score it (``blocked_reason``): the one reading of ``progress`` and
+    ``round_progress``."""
+    by_member = {s.member_id: s for s in sheets}
+    return [MemberProgress(m, by_member.get(m.id), blocked_reason(evaluation, m))
             for m in evaluation.council.active_members]
+
+
+def progress(evaluation: Evaluation) -> list[MemberProgress]:
+    """Where each member of the council stands on ``evaluation`` (their sheet, or why they
+    do not score it)."""
+    return _progress(evaluation, evaluation.sheets)
+
+
+def round_progress(evaluations) -> dict[int, list[MemberProgress]]:
+    """``progress`` of each of ``evaluations`` (one round's, by evaluation id) in one query
+    for all their sheets, read as ``SheetMark`` rows rather than loaded: the round page
+    shows a count of sheets submitted per dossier, not the sheets. Exclusions and conflicts
+    are read from the evaluations as loaded (``round_evaluations`` loads them with the
+    rows)."""
+    # The sheets live one feature up (evaluation): reached through the relationship, so
+    # nothing here imports from there.
+    sheet_cls = Evaluation.sheets.property.mapper.class_
+    marks: dict[int, list[SheetMark]] = {e.id: [] for e in evaluations}
+    # One query even for no evaluations: the page costs the same whatever the round holds.
+    for sheet_id, evaluation_id, member_id, submitted_at in db.session.execute(
+            db.select(sheet_cls.id, sheet_cls.evaluation_id, sheet_cls.member_id,
+                      sheet_cls.submitted_at)
+            .where(sheet_cls.evaluation_id.in_(list(marks)))):
+        marks[evaluation_id].append(SheetMark(sheet_id, member_id, submitted_at))
+    return {e.id: _progress(e, marks[e.id]) for e in evaluations}
 
 
 def can_follow(evaluation: Evaluation, user) -> bool:

@@ -330,21 +330,29 @@ def create_round(council_id: int):
 def round_detail(round_id: int):
     round_ = _round(round_id)
     council = round_.council
-    manage = council.can_manage(current_user)
+    user = current_user._get_current_object()  # checked once a row: not through the proxy
+    manage = council.can_manage(user)
     evaluations = services.round_evaluations(round_)
     # A member excluded or conflicted on a dossier sees nothing of it here (one check).
-    rows = [(e, services.progress(e), services.can_read_scores(e, current_user))
-            for e in services.visible_evaluations(evaluations, current_user)]
+    visible = services.visible_evaluations(evaluations, user)
+    progress_of = services.round_progress(visible)  # every sheet of the round in one query
+    rows = []
+    for e in visible:
+        expected = [p for p in progress_of[e.id] if p.blocked is None]
+        rows.append((e, sum(1 for p in expected if p.submitted), len(expected),
+                     services.can_read_scores(e, user)))
+    adding = manage and round_.state in (RoundState.planned, RoundState.open,
+                                         RoundState.scoring)
     return render_template(
         "councils/round.html", round=round_, council=council, rows=rows, manage=manage,
-        steer=manage or council.is_secretary_or_chair(current_user),
-        eligible=services.eligible_dossiers(round_) if manage else [],
+        steer=manage or council.is_secretary_or_chair(user),
+        eligible=services.eligible_dossiers(round_) if adding else [],
         next_states=sorted((t for (f, t) in ROUND_TRANSITIONS
                             if f == round_.state and t != RoundState.concluded),
                            key=lambda t: list(RoundState).index(t)),
-        member=council.member_for(current_user), conclude_form=ConcludeForm(),
-        hidden=services.hidden_count(evaluations, current_user),
-        papers=services.can_read_papers(round_, current_user))
+        member=council.member_for(user), conclude_form=ConcludeForm(),
+        hidden=len(evaluations) - len(visible),  # hidden_count, from the check made above
+        papers=services.can_read_papers(round_, user))
 
 
 @bp.post("/rounds/<int:round_id>/dossiers")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import Role
 from ..db import UTCDateTime, db, enum_column, utcnow
+from ..i18n import label_once
 from ..producers.models import Producer
 from ..products.models import Product
 from .states import DossierStatus
@@ -22,6 +23,7 @@ class DossierKind(str, enum.Enum):
     reevaluation = "reevaluation"  # đánh giá lại khi hết hạn
 
     @property
+    @label_once
     def label(self) -> str:
         return str({DossierKind.first: _l("Đánh giá, phân hạng lần đầu"),
                     DossierKind.upgrade: _l("Nâng hạng sao"),

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..db import utcnow
 from ..errors import InvalidTransition
+from ..i18n import label_once
 
 
 class DossierStatus(str, enum.Enum):
@@ -22,6 +23,7 @@ class DossierStatus(str, enum.Enum):
     evaluated = "evaluated"                        # the council has concluded on it
 
     @property
+    @label_once
     def label(self) -> str:
         return str(STATUS_LABELS[self])
 

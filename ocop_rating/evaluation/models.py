@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..councils.models import CouncilMember, Evaluation
 from ..db import UTCDateTime, db, enum_column, utcnow
+from ..i18n import label_once
 
 
 class SheetStatus(str, enum.Enum):
@@ -23,6 +24,7 @@ class SheetStatus(str, enum.Enum):
     submitted = "submitted"
 
     @property
+    @label_once
     def label(self) -> str:
         return str({SheetStatus.draft: _l("Đang chấm"),
                     SheetStatus.submitted: _l("Đã nộp")}[self])

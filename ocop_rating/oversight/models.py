@@ -14,10 +14,19 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import UTCDateTime, db, enum_column, utcnow
+from ..i18n import label_once
 
 
 class OversightEvaluation(db.Model):
@@ -34,6 +43,10 @@ class OversightEvaluation(db.Model):
     year: Mapped[int] = mapped_column(index=True)
     concluded_on: Mapped[date]
     n_sheets: Mapped[int]
+    # the sum and the sum of squares of the n_sheets members' totals: the agreement and
+    # deviation statistics read them here, not grouped from oversight_sheets on every view
+    sheets_sum: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
+    sheets_sq: Mapped[Decimal] = mapped_column(Numeric(14, 4), server_default="0")
     mean_total: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     spread: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     star: Mapped[int | None]
@@ -43,6 +56,9 @@ class OversightEvaluation(db.Model):
     # a central evaluation of a 5★ proposal points at the provincial one
     escalated_from_id: Mapped[int | None] = mapped_column(ForeignKey("evaluations.id"),
                                                           index=True)
+
+    # the national mean of each product set and year, which every province is set against
+    __table_args__ = (Index("ix_oversight_evaluations_set_no_year", "set_no", "year"),)
 
 
 class OversightSheet(db.Model):
@@ -54,7 +70,12 @@ class OversightSheet(db.Model):
     member_id: Mapped[int] = mapped_column(ForeignKey("council_members.id"), index=True)
     total: Mapped[Decimal] = mapped_column(Numeric(6, 2))
 
-    __table_args__ = (UniqueConstraint("evaluation_id", "member_id", name="one_total_per_member"),)
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "member_id", name="one_total_per_member"),
+        # each member's totals read from the index alone (the members' deviations)
+        Index("ix_oversight_sheets_member_id_evaluation_id_total", "member_id",
+              "evaluation_id", "total"),
+    )
 
 
 class ReviewOutcome(str, enum.Enum):
@@ -63,6 +84,7 @@ class ReviewOutcome(str, enum.Enum):
     serious = "serious"              # the result is not sound: referred to the province
 
     @property
+    @label_once
     def label(self) -> str:
         return str({ReviewOutcome.consistent: _l("Đúng quy định"),
                     ReviewOutcome.minor: _l("Có thiếu sót cần khắc phục"),

@@ -11,6 +11,7 @@ from ..accounts.permissions import in_jurisdiction
 from ..accounts.roles import Role
 from ..db import UTCDateTime, db, enum_column, sort_key_column, utcnow
 from ..geo.models import Commune, Province
+from ..i18n import label_once
 from .ethnicities import ETHNICITY_NAMES, is_minority
 
 
@@ -26,6 +27,7 @@ class ProducerKind(str, enum.Enum):
     tourism_operator = "tourism_operator"    # đơn vị kinh doanh du lịch (bộ 26)
 
     @property
+    @label_once
     def label(self) -> str:
         return str(KIND_LABELS[self])
 
@@ -50,6 +52,7 @@ class Gender(str, enum.Enum):
     male = "male"
 
     @property
+    @label_once
     def label(self) -> str:
         return str(GENDER_LABELS[self])
 
@@ -63,6 +66,7 @@ class ProducerStatus(str, enum.Enum):
     rejected = "rejected"
 
     @property
+    @label_once
     def label(self) -> str:
         return str({ProducerStatus.pending: _l("Chờ phê duyệt"),
                     ProducerStatus.approved: _l("Đã phê duyệt"),
@@ -150,6 +154,7 @@ class ChangeStatus(str, enum.Enum):
     rejected = "rejected"
 
     @property
+    @label_once
     def label(self) -> str:
         return str({ChangeStatus.pending: _l("Chờ xã phê duyệt"),
                     ChangeStatus.approved: _l("Đã phê duyệt"),
