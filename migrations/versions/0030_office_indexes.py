@@ -2,7 +2,7 @@
 sort key; the oversight index's per-evaluation sums
 
 Revision ID: 0030_office_indexes
-Revises: 0027_list_indexes
+Revises: 0029_pipeline_indexes
 Create Date: 2026-12-04 18:30:00
 
 ``users.name_folded`` holds ``text.fold(full_name)`` (searched by ``search.word_search``) and
@@ -25,7 +25,7 @@ import ocop_rating.db
 
 # revision identifiers, used by Alembic.
 revision = '0030_office_indexes'
-down_revision = '0027_list_indexes'
+down_revision = '0029_pipeline_indexes'
 branch_labels = None
 depends_on = None
 
