@@ -298,7 +298,11 @@ def rounds():
         stmt = stmt.where(Round.year == year)
     from sqlalchemy.orm import selectinload
 
-    return _paged(stmt.options(selectinload(Round.evaluations), selectinload(Round.council)),
+    # the council's members and advisors with it: visible_evaluations reads them per round
+    council = selectinload(Round.council)
+    return _paged(stmt.options(selectinload(Round.evaluations),
+                               council.selectinload(Council.members),
+                               council.selectinload(Council.advisors)),
                   round_json, [Round.id.desc()])
 
 
