@@ -64,6 +64,8 @@ def reevaluation_dossier(certificate: Certificate) -> Dossier | None:
 
 @dataclass
 class Pipeline:
+    """Every section in full (``pipeline()``, for the services and their tests)."""
+
     by_month: list[tuple[str, int]]
     in_window: list[Certificate]
     late: list[Certificate]
@@ -77,7 +79,7 @@ class Pipeline:
 # "filed" (a re-evaluation or upgrade dossier filed since issue, ``filed_dossiers``) is an
 # EXISTS on the product's latest filed dossier. The page counts the four sections in one
 # query, groups the months in another and reads only the rows of the page shown (LIMIT /
-# OFFSET); the workbook streams a whole section in three queries whatever its size.
+# OFFSET); the workbook reads a whole section in three queries whatever its size.
 
 SECTIONS = ("window", "late", "lapsed", "extended")
 

@@ -154,8 +154,9 @@ PER_PAGE = 100
 
 
 def _pipeline_filter():
-    """The scope, the day, the filter and the section the query string asks for (unknown
-    values fall back to none), and the filter's options."""
+    """The scope, the filter and the section the query string asks for (unknown values fall
+    back to none: a commune officer's commune, a province office's province, whatever is
+    asked), and the filter's options (communes, product sets)."""
     scope = _scope(commune_allowed=True)
     args = request.args
     communes = services.pipeline_communes(scope.province_code) \
@@ -219,8 +220,8 @@ def pipeline_xlsx():
     lines = services.section_lines(where, services.PipelineBounds.on(today), section)
     title = f"{SECTIONS[section]} — {scope.label}"
     body = exports.pipeline_xlsx(lines, title=title, today=today)
-    where_ = scope.commune_code or scope.province_code or "toan-quoc"
-    name = f"danh-gia-lai-{section}-{where_}-{today:%Y%m%d}.xlsx"
+    place = scope.commune_code or scope.province_code or "toan-quoc"
+    name = f"danh-gia-lai-{section}-{place}-{today:%Y%m%d}.xlsx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument."
                                     "spreadsheetml.sheet",
                     headers={"Content-Disposition": content_disposition(name)})
