@@ -3,7 +3,7 @@ count, what the snapshot holds, its hash, the knock-out decisions and the compar
 integrity check. `make mutation` runs these against every mutant of the module, so each
 value and message is checked exactly. Results are plain objects with the attributes the
 rulebook's results have."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from types import SimpleNamespace as NS
 
@@ -13,7 +13,7 @@ from ocop_rating.evaluation import result_rules as rules
 
 
 def sheet_result(total="61.5", star=3, choices=(("A1", 2, None), ("B2", 1, "b")),
-                 parts=(("A", Decimal("30")), ("B", Decimal("31.5"))), knockouts=("ko",),
+                 parts=(("A", Decimal(30)), ("B", Decimal("31.5"))), knockouts=("ko",),
                  stops=("st",)):
     return NS(total=Decimal(total), star=star,
               choices=[NS(code=c, option=o, case=k) for c, o, k in choices],
@@ -24,13 +24,13 @@ def sheet_result(total="61.5", star=3, choices=(("A1", 2, None), ("B2", 1, "b"))
 # -- plain, canonical, hash ------------------------------------------------------------------
 
 def test_plain_makes_decimals_exact_text_keys_text_tuples_lists_and_times_iso():
-    when = datetime(2026, 12, 4, 8, 30, tzinfo=timezone.utc)
+    when = datetime(2026, 12, 4, 8, 30, tzinfo=UTC)
     value = {1: Decimal("70.25"), "t": (Decimal("1.0"), [when, {2: None}]), "s": "x",
              "n": 3, "b": True}
     assert rules.plain(value) == {"1": "70.25", "t": ["1.0", ["2026-12-04T08:30:00+00:00",
                                                              {"2": None}]],
                                   "s": "x", "n": 3, "b": True}
-    assert rules.plain(Decimal("5")) == "5"
+    assert rules.plain(Decimal(5)) == "5"
     assert rules.plain([Decimal("0.10")]) == ["0.10"]
     assert rules.plain(when) == "2026-12-04T08:30:00+00:00"
     assert rules.plain(None) is None
@@ -104,7 +104,7 @@ def test_member_entry_keeps_the_sheet_as_scored():
                                is_chair=False, result=sheet_result(), comment="tốt")
     assert entry == {
         "member_id": 7, "sheet_id": 70, "name": "Bà A", "role": "member", "is_chair": False,
-        "total": Decimal("61.5"), "parts": {"A": Decimal("30"), "B": Decimal("31.5")},
+        "total": Decimal("61.5"), "parts": {"A": Decimal(30), "B": Decimal("31.5")},
         "choices": {"A1": [2, None], "B2": [1, "b"]}, "knockouts": ["ko"], "stops": ["st"],
         "own_star": 3, "comment": "tốt"}
     assert type(entry["knockouts"]) is list and type(entry["stops"]) is list
@@ -133,7 +133,7 @@ def council_result(**overrides):
 
 
 def test_the_snapshot_holds_everything_sealed_as_plain_data():
-    when = datetime(2026, 12, 4, 8, 30, tzinfo=timezone.utc)
+    when = datetime(2026, 12, 4, 8, 30, tzinfo=UTC)
     member = rules.member_entry(member_id=7, sheet_id=70, name="Bà A", role="member",
                                 is_chair=True, result=sheet_result(), comment=None)
     snap = rules.snapshot(
@@ -258,7 +258,7 @@ def test_the_recomputed_result_must_give_the_sealed_mean_and_star():
     assert rules.recomputed_problems(snap, NS(mean_total=Decimal("70.25"), star=4)) == []
     assert rules.recomputed_problems(snap, NS(mean_total=Decimal("69.00"), star=3)) == [
         ("mean", "sealed 70.25, rows now 69.00"), ("star", "sealed 4, rows now 3")]
-    assert rules.recomputed_problems({}, NS(mean_total=Decimal("1"), star=None)) == [
+    assert rules.recomputed_problems({}, NS(mean_total=Decimal(1), star=None)) == [
         ("mean", "sealed None, rows now 1")]
 
 
