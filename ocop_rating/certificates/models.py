@@ -244,7 +244,7 @@ class Certificate(db.Model):
         return (self.expires_on - (today or legal_today())).days
 
     def can_manage(self, user) -> bool:
-        level = AuthorityLevel.ministry if self.issuer_key == rules.MINISTRY_KEY \
+        level = AuthorityLevel.ministry if rules.is_ministry_issuer(self.issuer_key) \
             else AuthorityLevel.province
         return can_act_for(user, level, self.province_code)
 

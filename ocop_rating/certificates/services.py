@@ -22,6 +22,7 @@ from ..legaltime import legal_date, legal_today
 from ..rulebook import get_rulebook
 from ..text import fold
 from ..urls import is_production, site_base_url
+from . import rules
 from .instruments import instrument
 from .models import (
     AuthorityLevel,
@@ -35,7 +36,7 @@ from .models import (
     RevocationGround,
     can_act_for,
 )
-from .rules import MINISTRY_KEY, certificate_number, issuer_key
+from .rules import certificate_number, issuer_key
 
 
 class CertificateError(OcopError):
@@ -50,10 +51,10 @@ def _require(condition: bool, message: str) -> None:
 # -- decisions -------------------------------------------------------------------------------
 
 def authority_name(level: AuthorityLevel, province) -> str:
-    if level == AuthorityLevel.ministry:
-        return "Bộ Nông nghiệp và Môi trường"
-    name = province.name
-    return f"Ủy ban nhân dân {name if name.lower().startswith(('tỉnh', 'thành phố')) else 'tỉnh ' + name}"
+    """The authority's name (``rules.authority_name``)."""
+    ministry = level == AuthorityLevel.ministry
+    return rules.authority_name(ministry=ministry,
+                                province_name=None if ministry else province.name)
 
 
 def create_decision(*, kind: DecisionKind, level: AuthorityLevel, province_code: str | None,
@@ -121,19 +122,13 @@ def recognisable_evaluations(level: AuthorityLevel, province_code: str | None, r
             .order_by(Evaluation.id))
     if round_ is not None:
         stmt = stmt.where(Evaluation.round_id == round_.id)
-    out = []
-    for evaluation in db.session.scalars(stmt).unique():
-        council = evaluation.council
-        if level == AuthorityLevel.ministry:
-            if council.level == CouncilLevel.central and evaluation.star == 5:
-                out.append(evaluation)
-        elif council.level == CouncilLevel.province and council.province_code == province_code:
-            if evaluation.star in (3, 4):
-                out.append(evaluation)
-        elif council.level == CouncilLevel.central and evaluation.star in (3, 4) and \
-                evaluation.dossier.province_code == province_code:
-            out.append(evaluation)  # the central result is the basis for a 3★/4★ decision
-    return out
+    return [evaluation for evaluation in db.session.scalars(stmt).unique()
+            if rules.recognises(ministry=level == AuthorityLevel.ministry,
+                                province_code=province_code,
+                                council_level=evaluation.council.level.value,
+                                council_province_code=evaluation.council.province_code,
+                                dossier_province_code=evaluation.dossier.province_code,
+                                star=evaluation.star)]
 
 
 def add_item(decision: Decision, evaluation, *, actor) -> DecisionItem:
@@ -177,20 +172,13 @@ def draft_from_round(round_, *, number: str, decided_on: date, signer_name: str,
         if evaluation in included:
             continue
         name = evaluation.dossier.product.name
-        result = evaluation.result or {}
-        if evaluation.status != EvaluationStatus.concluded:
-            why = _("chưa có kết luận của hội đồng")
-        elif evaluation.id in taken:
-            why = _("đã có trong quyết định khác")
-        elif result.get("knockouts_confirmed"):
-            why = _("bị loại / dừng đánh giá: %(c)s",
-                    c=", ".join(result["knockouts_confirmed"]))
-        elif not evaluation.recognised:
-            why = _("không đạt hạng sao được công nhận (%(s)s sao)", s=evaluation.star or 0)
-        elif evaluation.star == 5 and council.level == CouncilLevel.province:
-            why = _("đạt 5 sao: chuyển Hội đồng trung ương đánh giá, Bộ trưởng công nhận")
-        else:
-            why = _("không thuộc thẩm quyền công nhận của cơ quan này")
+        knocked_out = (evaluation.result or {}).get("knockouts_confirmed")
+        code = rules.left_out_reason(
+            concluded=evaluation.status == EvaluationStatus.concluded,
+            taken=evaluation.id in taken, knockouts_confirmed=knocked_out,
+            recognised=bool(evaluation.recognised), star=evaluation.star,
+            provincial_council=council.level == CouncilLevel.province)
+        why = _left_out_text(code, knocked_out=knocked_out, star=evaluation.star)
         left_out.append(f"{name}: {why}")
     if left_out:
         decision.note = (decision.note + "\n" if decision.note else "") + _(
@@ -199,6 +187,21 @@ def draft_from_round(round_, *, number: str, decided_on: date, signer_name: str,
                      data={"round": round_.id, "left_out": left_out})
         db.session.flush()
     return decision
+
+
+def _left_out_text(code: str, *, knocked_out, star: int | None) -> str:
+    """Why a dossier is not in the drafted decision (``rules.left_out_reason``), for people."""
+    if code == "not_concluded":
+        return _("chưa có kết luận của hội đồng")
+    if code == "taken":
+        return _("đã có trong quyết định khác")
+    if code == "knocked_out":
+        return _("bị loại / dừng đánh giá: %(c)s", c=", ".join(knocked_out))
+    if code == "not_recognised":
+        return _("không đạt hạng sao được công nhận (%(s)s sao)", s=star or 0)
+    if code == "five_star":
+        return _("đạt 5 sao: chuyển Hội đồng trung ương đánh giá, Bộ trưởng công nhận")
+    return _("không thuộc thẩm quyền công nhận của cơ quan này")
 
 
 def remove_item(item: DecisionItem, *, actor) -> None:
@@ -280,12 +283,11 @@ def _certificate_for(decision: Decision, item: DecisionItem, *, actor) -> Certif
 
 
 def _supersede_older(certificate: Certificate, *, actor) -> None:
-    """The product's earlier live certificates are superseded by this one."""
-    previous = db.session.scalars(
-        db.select(Certificate).filter_by(product_id=certificate.product_id, revoked_at=None,
-                                         superseded_by_id=None)
-        .where(Certificate.id != certificate.id,
-               Certificate.issued_on <= certificate.issued_on)).all()
+    """The product's earlier live certificates are superseded by this one
+    (``rules.supersedes``)."""
+    previous = [old for old in db.session.scalars(db.select(Certificate).filter_by(
+        product_id=certificate.product_id).order_by(Certificate.id))
+        if rules.supersedes(certificate, old)]
     for old in previous:
         old.superseded_by_id = certificate.id
         audit.record(old, "superseded", actor=actor, new=certificate.number)
@@ -366,14 +368,15 @@ def revoke(certificates: list[Certificate], *, ground: RevocationGround, number:
            actor) -> Decision:
     """Revoke one or many certificates by one issued decision of the authority that
     recognised them, on one of the six legal grounds; the public page changes at once."""
-    if not certificates:
+    today = legal_today()
+    refused = rules.revocation_batch_refusal([c.issuer_key for c in certificates],
+                                             decided_on, today)
+    if refused == "empty":
         raise CertificateError(_("Chưa chọn giấy chứng nhận nào."), code="empty")
-    issuers = {c.issuer_key for c in certificates}
-    if len(issuers) != 1:
+    if refused == "mixed_issuers":
         raise CertificateError(_("Các giấy chứng nhận phải do cùng một cơ quan cấp."),
                                code="mixed_issuers")
-    today = legal_today()
-    if decided_on is not None and decided_on > today:
+    if refused == "decided_in_future":
         raise CertificateError(_("Ngày quyết định thu hồi không thể sau hôm nay (%(d)s): ngày "
                                  "của quyết định là ngày thu hồi có hiệu lực.",
                                  d=today.strftime("%d/%m/%Y")), code="decided_in_future")
@@ -382,7 +385,8 @@ def revoke(certificates: list[Certificate], *, ground: RevocationGround, number:
                  _("Giấy chứng nhận %(n)s không thuộc thẩm quyền của bạn.", n=certificate.number))
         _check_revocable(certificate, decided_on or today)
     first = certificates[0]
-    level = AuthorityLevel.ministry if first.issuer_key == MINISTRY_KEY else AuthorityLevel.province
+    level = AuthorityLevel.ministry if rules.is_ministry_issuer(first.issuer_key) \
+        else AuthorityLevel.province
     decision = create_decision(kind=DecisionKind.revocation, level=level,
                                province_code=None if level == AuthorityLevel.ministry
                                else first.province_code, number=number, decided_on=decided_on,
@@ -397,21 +401,21 @@ def revoke(certificates: list[Certificate], *, ground: RevocationGround, number:
 
 
 def _check_revocable(certificate: Certificate, decided_on: date) -> None:
-    """Only a certificate in force can be revoked: a revoked or superseded one has nothing
-    left to revoke, and an expired one has lapsed (it is listed as lapsed, never revoked)."""
-    if certificate.revoked_at is not None:
+    """Only a certificate in force can be revoked (``rules.revocation_refusal``)."""
+    refused = rules.revocation_refusal(certificate, decided_on)
+    if refused == "already_revoked":
         raise CertificateError(_("Giấy chứng nhận %(n)s đã bị thu hồi.", n=certificate.number),
                                code="already_revoked")
-    if certificate.superseded_by_id is not None:
+    if refused == "superseded":
         raise CertificateError(_("Giấy chứng nhận %(n)s đã được thay thế bằng giấy chứng nhận "
                                  "mới, không thu hồi được.", n=certificate.number),
                                code="superseded")
-    if decided_on < certificate.issued_on:
+    if refused == "decided_before_issue":
         raise CertificateError(_("Ngày quyết định thu hồi trước ngày cấp giấy chứng nhận %(n)s "
                                  "(%(d)s).", n=certificate.number,
                                  d=certificate.issued_on.strftime("%d/%m/%Y")),
                                code="decided_before_issue")
-    if certificate.status_on(decided_on) == CertificateStatus.expired:
+    if refused == "expired":
         raise CertificateError(_("Giấy chứng nhận %(n)s đã hết hiệu lực từ ngày %(d)s: giấy "
                                  "chứng nhận hết hiệu lực không thu hồi được, được ghi nhận là "
                                  "hết hiệu lực.", n=certificate.number,

@@ -51,7 +51,7 @@ def revocation_warn_days() -> int:
 
 
 def late_filing_refused() -> bool:
-    return str(current_app.config.get("REEVALUATION_LATE_FILING", "accept")) == "refuse"
+    return current_app.config.get("REEVALUATION_LATE_FILING") == "refuse"  # else "accept"
 
 
 def extend_timely_filers() -> bool:
@@ -62,7 +62,7 @@ def transition_expiring_before() -> date | None:
     value = current_app.config.get("REEVALUATION_TRANSITION_EXPIRING_BEFORE", "2026-09-19")
     if not value:
         return None
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    return date.fromisoformat(str(value))  # a date, or its ISO text
 
 
 def window_opens_on(certificate) -> date:
@@ -117,3 +117,22 @@ def revocation_deadline(concluded_on: date) -> date:
     """The last day to decide a revocation: 15 days from the authority's conclusion (or the
     commune's confirmation that production stopped)."""
     return concluded_on + timedelta(days=revocation_days())
+
+
+def extension_to_set(certificate, today: date) -> date | None:
+    """The extension the transition rule writes on ``today`` for a covered certificate (read
+    by attribute), or None when nothing changes: from the day before expiry, the extension
+    limit (``extension_limit``), unless it is already set to it."""
+    limit = extension_limit(certificate)
+    if certificate.extended_until != limit and today >= certificate.expires_on - timedelta(
+            days=1):
+        return limit
+    return None
+
+
+def extension_end_on_failure(certificate, on: date) -> date | None:
+    """A re-evaluation that fails 3★ on ``on``: the extension now ends at the expiry, or on
+    ``on`` if that is later (and never later than it was); None without an extension."""
+    if certificate.extended_until is None:
+        return None
+    return max(certificate.expires_on, min(certificate.extended_until, on))

@@ -9,93 +9,45 @@ listed by ``flask --app ocop_rating ocop integrity check``.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 from ..councils.models import Evaluation, EvaluationStatus, MemberRole
 from ..councils.services import blocked_reason
 from ..db import db, utcnow
 from ..rulebook import CouncilResult, RulebookError
+from . import result_rules as rules
 from .models import Rescore, SealedResult, SheetStatus
-
-SNAPSHOT_VERSION = 1
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready copy with Decimals as exact text (so the hash never depends on floats)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def canonical(snapshot: dict[str, Any]) -> bytes:
-    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":")).encode("utf-8")
-
-
-def content_hash(snapshot: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(snapshot)).hexdigest()
-
-
-def _member_entry(sheet, result) -> dict[str, Any]:
-    member = sheet.member
-    return {
-        "member_id": member.id, "sheet_id": sheet.id, "name": member.user.full_name,
-        "role": member.role.value, "is_chair": member.role == MemberRole.chair,
-        "total": result.total, "parts": {p.code: p.points for p in result.parts},
-        "choices": {c.code: [c.option, c.case] for c in result.choices},
-        "knockouts": list(result.knockouts), "stops": list(result.stops),
-        "own_star": result.star, "comment": sheet.overall_comment,
-    }
+from .result_rules import SNAPSHOT_VERSION, canonical, content_hash  # noqa: F401 (re-exported)
 
 
 def build_snapshot(evaluation: Evaluation, result: CouncilResult, *,
-                   reasons: dict[str, str]) -> dict[str, Any]:
+                   reasons: dict[str, str]) -> dict:
+    """Read what the seal holds from the rows (``result_rules.snapshot`` builds it)."""
     from .services import sheet_result
 
     members, not_scoring = [], []
     for member in evaluation.council.active_members:
-        blocked = blocked_reason(evaluation, member)
         sheet = evaluation.sheet_of(member)
-        if blocked is None and sheet is not None and sheet.status == SheetStatus.submitted:
-            members.append(_member_entry(sheet, sheet_result(sheet)))
+        why = rules.not_scoring_reason(blocked_reason(evaluation, member),
+                                       sheet is not None and sheet.status == SheetStatus.submitted)
+        if why is None:
+            members.append(rules.member_entry(
+                member_id=member.id, sheet_id=sheet.id, name=member.user.full_name,
+                role=member.role.value, is_chair=member.role == MemberRole.chair,
+                result=sheet_result(sheet), comment=sheet.overall_comment))
         else:
-            not_scoring.append({"member_id": member.id, "name": member.user.full_name,
-                                "role": member.role.value,
-                                "reason": blocked or "Không nộp phiếu chấm điểm"})
+            not_scoring.append(rules.not_scoring_entry(
+                member_id=member.id, name=member.user.full_name, role=member.role.value,
+                reason=why))
     passes = db.session.scalars(db.select(Rescore).filter_by(evaluation_id=evaluation.id)
                                 .order_by(Rescore.seq))
     dossier = evaluation.dossier
-    return _plain({
-        "version": SNAPSHOT_VERSION,
-        "evaluation_id": evaluation.id, "round_id": evaluation.round_id,
-        "dossier_id": dossier.id, "product": {"name": dossier.product.name,
-                                              "code": dossier.product.code or ""},
-        "rulebook": result.rulebook_code, "set": result.set_number,
-        "rules": result.rules.to_dict(),
-        "members": members, "not_scoring": not_scoring,
-        "result": result.to_dict(),
-        "mean_total": result.mean_total, "mean_exact": result.mean_exact,
-        "band_star": result.band_star, "star": result.star, "recognised": result.recognised,
-        "decisions": {"confirmed": list(result.knockouts_confirmed),
-                      "dismissed": list(result.knockouts_dismissed), "reasons": reasons},
-        "rescores": [{"seq": r.seq, "items": r.items, "members": r.member_ids,
-                      "reason": r.reason, "previous": r.previous} for r in passes],
-        "lab_tests": [{"id": t.id, "description": t.description, "result": t.result_text,
-                       "file_id": t.result_file_id} for t in evaluation.lab_tests],
-        "proposal": evaluation.proposal,
-        "concluded_at": evaluation.concluded_at,
-    })
+    return rules.snapshot(
+        evaluation_id=evaluation.id, round_id=evaluation.round_id, dossier_id=dossier.id,
+        product_name=dossier.product.name, product_code=dossier.product.code, result=result,
+        members=members, not_scoring=not_scoring, reasons=reasons, rescores=list(passes),
+        lab_tests=list(evaluation.lab_tests), proposal=evaluation.proposal,
+        concluded_at=evaluation.concluded_at)
 
 
 def seal_result(evaluation: Evaluation, result: CouncilResult, *, reasons: dict[str, str],
@@ -127,61 +79,40 @@ class Disagreement:
 
 
 def check_sealed(sealed: SealedResult) -> list[Disagreement]:
-    """Recompute what the seal says from the rows today; every difference is listed."""
+    """Recompute what the seal says from the rows today; every difference is listed (the
+    comparisons are ``result_rules``'s)."""
     from .services import council_result, sheet_result
 
     evaluation = sealed.evaluation
-    out: list[Disagreement] = []
-
-    def add(what: str, detail: str) -> None:
-        out.append(Disagreement(evaluation.id, what, detail))
-
+    found: list[tuple[str, str]] = []
     snapshot = sealed.snapshot or {}
-    if content_hash(snapshot) != sealed.content_hash:
-        add("hash", "the stored snapshot no longer matches its content hash")
-    if Decimal(sealed.mean_total) != Decimal(snapshot.get("mean_total", "0")) \
-            or sealed.star != snapshot.get("star"):
-        add("seal_columns", "the seal's mean/star columns differ from its snapshot")
+    found += rules.seal_problems(snapshot, stored_hash=sealed.content_hash,
+                                 mean_total=sealed.mean_total, star=sealed.star)
     for member in snapshot.get("members", []):
         sheet = next((s for s in evaluation.sheets if s.id == member["sheet_id"]), None)
         if sheet is None:
-            add("sheet_missing", f"{member['name']}: sheet {member['sheet_id']} is gone")
+            found.append(("sheet_missing", f"{member['name']}: sheet {member['sheet_id']} is gone"))
             continue
         try:
             now = sheet_result(sheet)
         except RulebookError as e:
-            add("sheet_invalid", f"{member['name']}: {e}")
+            found.append(("sheet_invalid", f"{member['name']}: {e}"))
             continue
-        if str(now.total) != str(Decimal(member["total"])):
-            add("member_total", f"{member['name']}: sealed {member['total']}, rows now "
-                                f"{now.total}")
-        choices = {c.code: [c.option, c.case] for c in now.choices}
-        changed = sorted(c for c in set(choices) | set(member["choices"])
-                         if choices.get(c) != member["choices"].get(c))
-        if changed:
-            add("choices", f"{member['name']}: items changed since sealing: "
-                           f"{', '.join(changed[:10])}")
-        if sheet.status != SheetStatus.submitted:
-            add("sheet_status", f"{member['name']}: sheet is no longer submitted")
-    decisions = snapshot.get("decisions", {})
+        found += rules.member_problems(member, now,
+                                       submitted=sheet.status == SheetStatus.submitted)
+    confirmed, dismissed = rules.decisions_of(snapshot)
     try:
-        again = council_result(evaluation, knockouts_confirmed=decisions.get("confirmed", ()),
-                               knockouts_dismissed=decisions.get("dismissed", ()))
+        again = council_result(evaluation, knockouts_confirmed=confirmed,
+                               knockouts_dismissed=dismissed)
     except RulebookError as e:
         again = None
-        add("recompute", str(e))
+        found.append(("recompute", str(e)))
     if again is not None:
-        if str(again.mean_total) != snapshot.get("mean_total"):
-            add("mean", f"sealed {snapshot.get('mean_total')}, rows now {again.mean_total}")
-        if again.star != snapshot.get("star"):
-            add("star", f"sealed {snapshot.get('star')}, rows now {again.star}")
-    if evaluation.star != sealed.star or (
-            evaluation.mean_total is not None
-            and Decimal(evaluation.mean_total) != Decimal(sealed.mean_total)):
-        add("evaluation_row", f"the evaluation row says {evaluation.mean_total} / "
-                              f"{evaluation.star}★, the seal {sealed.mean_total} / "
-                              f"{sealed.star}★")
-    return out
+        found += rules.recomputed_problems(snapshot, again)
+    found += rules.evaluation_row_problems(row_mean=evaluation.mean_total,
+                                           row_star=evaluation.star,
+                                           seal_mean=sealed.mean_total, seal_star=sealed.star)
+    return [Disagreement(evaluation.id, what, detail) for what, detail in found]
 
 
 def integrity_report() -> list[Disagreement]:

@@ -422,6 +422,7 @@ def can_decide_stops(evaluation: Evaluation, user) -> bool:
 def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_confirmed=(),
                         knockouts_dismissed=(), knockout_reasons=None, actor) -> CouncilResult:
     """Conclude one dossier once the scoring session is closed, and seal the result."""
+    from .result_rules import knockout_decisions
     from .seal import seal_result
 
     council = evaluation.council
@@ -431,13 +432,12 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
         raise CouncilError(_("Đóng phiên chấm điểm trước khi kết luận."), code="not_closed")
     if evaluation.status == EvaluationStatus.concluded:
         raise CouncilError(_("Hồ sơ đã có kết luận."), code="concluded")
-    confirmed = [c for c in knockouts_confirmed if c]
-    dismissed = [c for c in knockouts_dismissed if c]
-    reasons = {k: (v or "").strip() for k, v in (knockout_reasons or {}).items()}
-    if confirmed or dismissed:
+    decisions = knockout_decisions(knockouts_confirmed, knockouts_dismissed, knockout_reasons)
+    confirmed, dismissed = list(decisions.confirmed), list(decisions.dismissed)
+    if decisions.decided:
         _require(can_decide_stops(evaluation, actor),
                  _("Chỉ chủ tịch hội đồng quyết định trường hợp loại và điều kiện dừng."))
-        missing = [c for c in (*confirmed, *dismissed) if not reasons.get(c)]
+        missing = decisions.missing_reasons
         if missing:
             raise CouncilError(_("Vui lòng ghi lý do quyết định cho: %(c)s.",
                                  c=", ".join(missing)), code="reason_required")
@@ -473,8 +473,7 @@ def conclude_evaluation(evaluation: Evaluation, *, proposal: str, knockouts_conf
 
         end_extension_on_failure(db.session.get(Certificate, dossier.previous_certificate_id),
                                  on=legal_date(evaluation.concluded_at), actor=actor)
-    sealed = seal_result(evaluation, result, reasons={c: reasons[c] for c in
-                                                      (*confirmed, *dismissed)}, actor=actor)
+    sealed = seal_result(evaluation, result, reasons=decisions.sealed_reasons, actor=actor)
     audit.record(evaluation, "concluded", actor=actor,
                  data={"mean": str(result.mean_total), "star": result.star,
                        "sealed": sealed.content_hash})

@@ -35,6 +35,7 @@ from .models import (
     ReevaluationNotice,
     ReevaluationPlan,
 )
+from .rules import due_notices, notice_to_send
 
 FILED = (DossierStatus.submitted, DossierStatus.returned_by_commune, DossierStatus.forwarded,
          DossierStatus.returned_by_province, DossierStatus.accepted, DossierStatus.in_round,
@@ -279,30 +280,6 @@ def pipeline(*, province_code: str | None, today: date | None = None,
 
 # -- notices -----------------------------------------------------------------------------------
 
-def due_notices(certificate: Certificate, today: date, filed: bool) -> list[NoticeKind]:
-    """The notices due today, most important first; the daily job sends the first one not
-    yet sent. The window notice comes first of all; each reminder belongs to its own band of
-    days (so a job that missed days catches up without flooding the producer), and reminders
-    stop once a re-evaluation dossier is filed."""
-    days_left = (certificate.expires_on - today).days
-    if days_left > NoticeKind.window_open.days_before or days_left < -30:
-        return []
-    due = []
-    if days_left >= 0:
-        due.append(NoticeKind.window_open)
-    if filed:
-        return due
-    if 125 < days_left <= 150:
-        due.append(NoticeKind.reminder_150)
-    elif 30 < days_left <= 125:
-        due.append(NoticeKind.reminder_125)
-    elif 0 <= days_left <= 30:
-        due.append(NoticeKind.reminder_30)
-    elif days_left < 0:
-        due.append(NoticeKind.expired)
-    return due
-
-
 NOTICE_TEXT = {
     NoticeKind.window_open: (
         "Giấy chứng nhận OCOP số %(n)s (%(p)s) hết hiệu lực ngày %(d)s. Đã đến thời hạn nộp "
@@ -362,9 +339,8 @@ def apply_transition_rule(today: date) -> int:
             continue
         if not windows.transition_applies(certificate, legal_date(dossier.submitted_at)):
             continue  # filed late (or after expiry) outside the transition: no extension
-        limit = certificate.expires_on + timedelta(days=grace_days())
-        if certificate.extended_until != limit and today >= certificate.expires_on - timedelta(
-                days=1):
+        limit = windows.extension_to_set(certificate, today)
+        if limit is not None:
             certificate.extended_until = limit
             audit.record(certificate, "extended", actor=None, new=limit.isoformat(),
                          note=_("Đang đánh giá lại (hồ sơ #%(d)s)", d=dossier.id))
@@ -375,9 +351,9 @@ def apply_transition_rule(today: date) -> int:
 def end_extension_on_failure(certificate: Certificate, *, on: date, actor) -> None:
     """A re-evaluation that fails 3★: the old certificate ends at its expiry (or today if
     already past it): no new certificate is issued."""
-    if certificate.extended_until is not None:
-        certificate.extended_until = max(certificate.expires_on, min(
-            certificate.extended_until, on))
+    ends = windows.extension_end_on_failure(certificate, on)
+    if ends is not None:
+        certificate.extended_until = ends
         audit.record(certificate, "extension_ended", actor=actor, new=on.isoformat())
 
 
@@ -407,15 +383,18 @@ def run_daily(today: date | None = None) -> DailyReport:
     sent = list(db.session.scalars(db.select(ReevaluationNotice).where(
         ReevaluationNotice.certificate_id.in_([c.id for c in certificates])))) \
         if certificates else []
-    sent_before = {(n.certificate_id, n.kind) for n in sent}
+    sent_before: dict[int, set[NoticeKind]] = {}
+    for n in sent:
+        sent_before.setdefault(n.certificate_id, set()).add(n.kind)
     told_today = {n.certificate_id for n in sent if n.due_on == today}
     for certificate in certificates:
-        pending = [k for k in due_notices(certificate, today, certificate.id in filed)
-                   if (certificate.id, k) not in sent_before]
-        if not pending or certificate.id in told_today:
-            continue
         # One notice a certificate a day: the most important one still unsent.
-        if send_notice(certificate, pending[0], today=today):
+        kind = notice_to_send(due_notices(certificate, today, certificate.id in filed),
+                              sent=sent_before.get(certificate.id, set()),
+                              told_today=certificate.id in told_today)
+        if kind is None:
+            continue
+        if send_notice(certificate, kind, today=today):
             report.notices_sent += 1
         else:
             report.notices_skipped += 1
