@@ -14,8 +14,11 @@ from ocop_rating.evaluation.models import ScoreSheet
 from ocop_rating.i18n import legal_text
 from ocop_rating.rulebook.english import translate
 from tests.conftest import committed, csrf_from, form_post
-from tests.councils.test_pages import _in_threads, _open, logged_in, scoring  # noqa: F401
+from tests.councils import test_pages
+from tests.councils.test_pages import _in_threads, _open, logged_in
 from tests.factories import LAM_DONG, make_council, make_user, score_all
+
+scoring = test_pages.scoring  # the fixture: a council of 4 scoring one dossier
 
 PAYLOAD_FIELDS = {"version", "status", "entries", "parts", "total", "star", "missing",
                   "holding_back", "unmet", "recognised", "stops"}
