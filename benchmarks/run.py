@@ -9,7 +9,8 @@ written to docs/benchmarks.md. Exits 0 whether targets are met or missed (the ta
 * office lists as the ministry and as a province at small and national scale: p50, p95 and
   queries per page, and the growth per 10× of data;
 * autosave: 30 council members saving at once through the real endpoint under gunicorn, sync
-  and threaded (gthread) workers: p50, p99, lost writes;
+  and threaded (gthread) workers, on SQLite and PostgreSQL: p50, p99 and lost writes of a
+  burst (all at once, three times) and of a realistic pace (one save a second each);
 * peak memory (VmHWM) per gunicorn worker.
 
 Generated datasets are cached in instance/bench/<scale>-seed<N>-<schema>.sqlite3 (the schema
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import http.cookiejar
 import os
 import platform
@@ -476,6 +478,9 @@ def office_section(small: Path, national: Path, budget: float) -> None:
 
 MEMBERS = 30
 SAVES = 8
+# The realistic pace, beside the burst: each member saves once a second (a click a second
+# is quick for a person reading a criterion), the 30 members' seconds spread evenly.
+PACE_S = 1.0
 
 
 def autosave_database(url: str, folder: Path) -> tuple[int, list[str], list[str]]:
@@ -511,12 +516,61 @@ def autosave_database(url: str, folder: Path) -> tuple[int, list[str], list[str]
     return evaluation_id, users, codes
 
 
-def autosave_run(env: dict, base: str, evaluation_id: int, users: list[str],
-                 codes: list[str]) -> dict:
+class Member:
+    """One member's browser during the clock: one keep-alive connection (as a browser keeps
+    its connection to the server; a sync worker closes it after each answer and http.client
+    opens a new one), the session cookie it was given, the sheet version of the last answer.
+    The bodies are built before the clock but for the version, so the 30 client threads, on
+    the same two cores as the server, cost as little as they can."""
+
+    def __init__(self, base: str, evaluation_id: int, username: str, cookie: str, token: str,
+                 version: int):
+        address = urllib.parse.urlsplit(base)
+        self.connection = http.client.HTTPConnection(address.hostname, address.port,
+                                                     timeout=60)
+        self.path = f"/councils/evaluations/{evaluation_id}/score/save"
+        self.username, self.cookie, self.version = username, cookie, version
+        self.prefix = urllib.parse.urlencode({"csrf_token": token}) + "&version="
+        self.acked: dict[str, int] = {}
+
+    def save(self, code: str, option: int) -> tuple[int, float]:
+        """One autosave; (HTTP status, milliseconds from sending to the whole answer read)."""
+        import json
+
+        body = f"{self.prefix}{self.version}&item-{urllib.parse.quote(code)}={option}".encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie,
+                   "Accept": "application/json"}
+        start = time.perf_counter()
+        try:
+            self.connection.request("POST", self.path, body, headers)
+            response = self.connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # the server closed the idle keep-alive connection (gunicorn's --keep-alive,
+            # 2 s, between two runs) before reading this request: sent again on a new
+            # connection, as a browser does; the clock keeps running
+            self.connection.close()
+            self.connection.request("POST", self.path, body, headers)
+            response = self.connection.getresponse()
+        data = response.read()
+        ms = (time.perf_counter() - start) * 1000
+        for header, value in response.getheaders():  # the session cookie, refreshed
+            if header.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        if response.status == 200:
+            self.version = json.loads(data)["sheet"]["version"]
+            self.acked[code] = option
+        return response.status, ms
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def autosave_members(base: str, evaluation_id: int, users: list[str]) -> list[Member]:
+    """Each member logged in, his sheet opened and its page read, before the clock starts."""
     from tests.factories import DEFAULT_PASSWORD
 
-    sessions = []
-    for username in users:  # log in and open each sheet before the clock starts
+    members = []
+    for username in users:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(f"{base}/login").read().decode()
@@ -529,37 +583,39 @@ def autosave_run(env: dict, base: str, evaluation_id: int, users: list[str],
         opener.open(f"{score}/open", urllib.parse.urlencode({"csrf_token": token}).encode())
         page = opener.open(score).read().decode()
         version = re.search(r'name="version"[^>]*value="(\d+)"', page)
-        sessions.append({"opener": opener, "token": CSRF_RE.search(page).group(1),
-                         "version": int(version.group(1)) if version else 0, "acked": {}})
-    import json
+        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+        members.append(Member(base, evaluation_id, username, cookie,
+                              CSRF_RE.search(page).group(1),
+                              int(version.group(1)) if version else 0))
+    return members
 
-    barrier = threading.Barrier(len(sessions))
+
+def autosave_run(env: dict, base: str, evaluation_id: int, members: list[Member],
+                 codes: list[str], *, pace: float | None = None, round_: int = 0) -> dict:
+    """Every member saves ``codes`` one after the other: all released at once by a barrier
+    (``pace`` None: the burst), or once every ``pace`` seconds, the members' starts spread
+    over one period. Then the acknowledged values are checked in the database."""
+    barrier = threading.Barrier(len(members))
     latencies, failures = [], []
     lock = threading.Lock()
 
-    def member(s, index):
+    def member(m: Member, index: int) -> None:
         barrier.wait()
+        start = time.perf_counter() + (pace * index / len(members) if pace else 0)
         for k, code in enumerate(codes):
-            option = (index + k) % 2
-            body = urllib.parse.urlencode({"csrf_token": s["token"], "version": s["version"],
-                                           f"item-{code}": option}).encode()
-            request = urllib.request.Request(
-                f"{base}/councils/evaluations/{evaluation_id}/score/save", data=body,
-                headers={"Accept": "application/json"})
-            start = time.perf_counter()
+            if pace:
+                time.sleep(max(0.0, start + k * pace - time.perf_counter()))
             try:
-                with s["opener"].open(request, timeout=60) as response:
-                    payload = json.loads(response.read())
-            except urllib.error.HTTPError as e:
+                status, ms = m.save(code, (index + k + round_) % 2)
+            except OSError as e:
                 with lock:
-                    failures.append(e.code)
+                    failures.append(type(e).__name__)
+                m.connection.close()
                 continue
             with lock:
-                latencies.append((time.perf_counter() - start) * 1000)
-            s["version"] = payload["sheet"]["version"]
-            s["acked"][code] = option
+                (latencies.append(ms) if status == 200 else failures.append(status))
 
-    threads = [threading.Thread(target=member, args=(s, i)) for i, s in enumerate(sessions)]
+    threads = [threading.Thread(target=member, args=(m, i)) for i, m in enumerate(members)]
     for t in threads:
         t.start()
     for t in threads:
@@ -570,20 +626,26 @@ def autosave_run(env: dict, base: str, evaluation_id: int, users: list[str],
     engine = create_engine(env["OCOP_DATABASE_URL"])
     lost = 0
     with engine.connect() as con:
-        for s, username in zip(sessions, users):
+        for m in members:
             held = dict(con.execute(text(
                 "SELECT e.item_code, e.option_index FROM score_entries e "
                 "JOIN score_sheets s ON s.id = e.sheet_id "
-                "JOIN council_members m ON m.id = s.member_id "
-                "JOIN users u ON u.id = m.user_id "
+                "JOIN council_members c ON c.id = s.member_id "
+                "JOIN users u ON u.id = c.user_id "
                 "WHERE u.username = :u AND s.evaluation_id = :e"),
-                {"u": username, "e": evaluation_id}).all())
-            lost += sum(1 for code, option in s["acked"].items() if held.get(code) != option)
+                {"u": m.username, "e": evaluation_id}).all())
+            lost += sum(1 for code, option in m.acked.items() if held.get(code) != option)
     engine.dispose()
-    latencies.sort()
-    return {"p50": statistics.median(latencies), "p99": latencies[int(len(latencies) * 0.99) - 1]
-            if len(latencies) > 1 else latencies[0], "ok": len(latencies), "failed": failures,
-            "lost": lost}
+    return {**percentiles(latencies), "ok": len(latencies), "failed": failures, "lost": lost}
+
+
+def percentiles(latencies: list[float]) -> dict:
+    """p50 and p99 by nearest rank (of 240 saves, p99 is the 238th fastest)."""
+    import math
+
+    ordered = sorted(latencies) or [float("nan")]
+    return {"p50": statistics.median(ordered),
+            "p99": ordered[max(0, math.ceil(len(ordered) * 0.99) - 1)]}
 
 
 POSTGRES = os.environ.get("OCOP_BENCH_POSTGRES_URL",
@@ -628,6 +690,9 @@ def postgres_reachable() -> bool:
         return False
 
 
+BURSTS = 3
+
+
 def autosave_section() -> dict:
     print(f"\n== Autosave: {MEMBERS} members at once, {SAVES} saves each", flush=True)
     memory = {}
@@ -645,26 +710,64 @@ def autosave_section() -> dict:
             evaluation_id, users, codes = autosave_database(url, folder)
             env = base_env(folder / "unused.sqlite3", folder)
             env["OCOP_DATABASE_URL"] = url
-            result, memory[label] = _autosave_once(env, evaluation_id, users, codes,
-                                                   worker_class, threads)
+            bursts, paced, memory[label] = _autosave_once(env, evaluation_id, users, codes,
+                                                          worker_class, threads)
         shutil.rmtree(folder, ignore_errors=True)
-        failed = f", {len(result['failed'])} refused ({sorted(set(result['failed']))})" \
-            if result["failed"] else ""
-        row("Autosave", label, f"p50 {result['p50']:.0f} / p99 {result['p99']:.0f} ms",
-            "", f"p99 ≤ 300 ms: {verdict(result['p99'] <= 300)}; lost writes "
-            f"{result['lost']} ({verdict(result['lost'] == 0)}){failed}")
+        # the burst's figure: the median of the bursts' p50 and p99 (the machine is shared)
+        p50 = statistics.median(b["p50"] for b in bursts)
+        p99 = statistics.median(b["p99"] for b in bursts)
+        lost = sum(b["lost"] for b in bursts)
+        failed = [f for b in bursts for f in b["failed"]]
+        each = ", ".join(f"{b['p99']:.0f}" for b in bursts)
+        loads = ", ".join(f"{b['load']:.1f}" for b in bursts)
+        row("Autosave", f"{label}: burst, all {MEMBERS} at once",
+            f"p50 {p50:.0f} / p99 {p99:.0f} ms", "",
+            f"p99 ≤ 300 ms: {verdict(p99 <= 300)}; lost writes {lost} "
+            f"({verdict(lost == 0)}){_refused(failed)}; median of {len(bursts)} bursts "
+            f"(p99 {each} ms; load average {loads})")
+        row("Autosave", f"{label}: each member one save a second",
+            f"p50 {paced['p50']:.0f} / p99 {paced['p99']:.0f} ms", "",
+            f"p99 ≤ 300 ms: {verdict(paced['p99'] <= 300)}; lost writes {paced['lost']} "
+            f"({verdict(paced['lost'] == 0)}){_refused(paced['failed'])}; load average "
+            f"{paced['load']:.1f}")
+    NOTES.append(
+        f"Autosave: {MEMBERS} members of one council, logged in and on their sheets before "
+        f"the clock, each saving {SAVES} criteria one after the other through POST "
+        "/councils/evaluations/<id>/score/save (the page's JSON autosave), each from one "
+        "keep-alive connection as a browser (http.client; a sync worker closes it after each "
+        "answer). Burst: all released at once by a barrier, "
+        f"{BURSTS} bursts in a row, each changing every value; the figure is the median of "
+        "their p50 and p99 (nearest rank). Paced: each member one save a second, the 30 "
+        "spread over the second. Lost writes: acknowledged values that the database does not "
+        "hold, read after each run. The client's 30 threads run on the same 2 cores.")
     return memory
 
 
+def _refused(failed: list) -> str:
+    if not failed:
+        return ""
+    return f", {len(failed)} refused ({', '.join(sorted(set(map(str, failed))))})"
+
+
 def _autosave_once(env: dict, evaluation_id: int, users: list[str], codes: list[str],
-                   worker_class: str, threads: int) -> tuple[dict, float]:
+                   worker_class: str, threads: int) -> tuple[list[dict], dict, float]:
     # plain http on 127.0.0.1: the session cookie must not be Secure-only (the https
     # PUBLIC_BASE_URL would make it so), or the members' logins would lose their CSRF
     env["OCOP_COOKIE_SECURE"] = "false"
     with gunicorn("ocop_rating.wsgi:app", env, worker_class=worker_class,
                   threads=threads) as (proc, base):
-        result = autosave_run(env, base, evaluation_id, users, codes)
-        return result, proc.peak()
+        members = autosave_members(base, evaluation_id, users)
+        try:
+            bursts = []
+            for n in range(BURSTS):
+                bursts.append({**autosave_run(env, base, evaluation_id, members, codes,
+                                              round_=n), "load": os.getloadavg()[0]})
+            paced = {**autosave_run(env, base, evaluation_id, members, codes, pace=PACE_S,
+                                    round_=BURSTS), "load": os.getloadavg()[0]}
+        finally:
+            for m in members:
+                m.close()
+        return bursts, paced, proc.peak()
 
 
 # -- report --------------------------------------------------------------------------------------
@@ -739,11 +842,10 @@ def write_report(started: datetime, seconds: float, host: str, *, partial: bool 
 
 PRODUCTION_SETTING = (
     "Production runs gunicorn with threaded workers (`--worker-class gthread --workers 2 "
-    "--threads 4`, README, Production): in the autosave figures above they answer a council's "
-    "burst of saves faster than sync workers (a save waits for a thread, not for one of two "
-    "processes), with no write lost in either. The autosave section runs on SQLite, where "
-    "every write takes the one database-wide lock (BEGIN IMMEDIATE); PostgreSQL, the "
-    "production database, locks the member's sheet row only.")
+    "--threads 4`, README, Production). The autosave section measures them beside sync "
+    "workers on SQLite, where every write takes the one database-wide lock (BEGIN IMMEDIATE), "
+    "and on PostgreSQL, the production database, where a save locks its member's sheet row "
+    "and, for its audit row and its commit only, the audit chain's head.")
 
 
 def guarded(section: str, fn, *args):

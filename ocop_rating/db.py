@@ -79,7 +79,15 @@ def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> Enum:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection."""
+    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection.
+
+    ``synchronous=NORMAL``, SQLite's advice for WAL: a commit is written to the WAL without
+    waiting for the disk, which is synced at each checkpoint. A crash of the application or
+    of a server process loses nothing committed; only a power cut or an operating-system
+    crash may undo the last commits before a checkpoint (the database stays consistent).
+    Every write holds SQLite's one write lock until its commit, so the default FULL made a
+    council's burst of autosaves queue for one disk sync each (issue 13, docs/decisions.md);
+    production runs PostgreSQL, whose commits stay synchronous."""
     import sqlite3
 
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -87,6 +95,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 

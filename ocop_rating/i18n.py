@@ -156,15 +156,15 @@ def _translate(text: str, language: str) -> str | None:
     return found
 
 
-def legal_text(text: str | None, sentence: bool = False) -> str:
-    """A legal text (set name, part, criterion, ...) as plain text in the current language:
-    the rulebook's English layer in English when it has the text, else the Vietnamese.
-    ``sentence``: first letter capitalised (legal fragments read as labels)."""
+def legal_text(text: str | None, sentence: bool = False, *, language: str | None = None) -> str:
+    """A legal text (set name, part, criterion, ...) as plain text in the current language
+    (or ``language``): the rulebook's English layer in English when it has the text, else the
+    Vietnamese. ``sentence``: first letter capitalised (legal fragments read as labels)."""
     from .text import sentence_case
 
     if not text:
         return ""
-    shown = _translate(text, current_language()) or text
+    shown = _translate(text, language or current_language()) or text
     return sentence_case(shown) if sentence else shown
 
 

@@ -1,6 +1,8 @@
 """The evaluation of one dossier: its page (progress, sheets, result, conclusion), the
 member's scoring screen, and the round's papers (minutes, score tables)."""
 
+import functools
+
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -20,7 +22,7 @@ from ..db import begin_write, commit_keeping_loaded, db
 from ..errors import OcopError
 from ..exports import content_disposition
 from ..forms import ConfirmForm
-from ..i18n import legal_text
+from ..i18n import current_language, legal_text
 from ..legaltime import legal_today
 from ..rulebook import get_rulebook
 from . import bp, services
@@ -195,20 +197,30 @@ def my_work():
     return render_template("evaluation/my_work.html", rows=rows)
 
 
-def unmet_minimums(result, definition) -> list[dict]:
+def unmet_minimums(result, definition, labels: dict[str, str] | None = None) -> list[dict]:
     """The criteria below a star minimum for the scoring screen, each listed once:
     ``[{"code", "label", "stars": [3, 4], "answered"}]`` (see SheetResult.unmet_minimums)."""
-    return [{"code": u.code, "label": legal_text(definition.item(u.code).label),
-             "stars": list(u.stars),
+    labels = labels or _item_labels(definition, current_language())
+    return [{"code": u.code, "label": labels[u.code], "stars": list(u.stars),
              "answered": u.answered} for u in result.unmet_minimums()]
+
+
+@functools.lru_cache(maxsize=256)
+def _item_labels(definition, language: str) -> dict[str, str]:
+    """Every criterion's label of one sheet in one language, translated once per process
+    (a sheet is loaded once and hashed by identity): each autosave's answer names the
+    criteria holding a star back, dozens early on."""
+    return {item.code: legal_text(item.label, language=language) for item in definition.items}
 
 
 def _sheet_payload(sheet: ScoreSheet) -> dict:
     result = services.sheet_result(sheet)
     definition = services.sheet_definition(sheet.evaluation)
+    language = current_language()
+    labels = _item_labels(definition, language)
     holding = {}
     for star in (3, 4, 5):
-        holding[str(star)] = [{"code": h.code, "label": legal_text(definition.item(h.code).label)}
+        holding[str(star)] = [{"code": h.code, "label": labels[h.code]}
                               for h in result.holding_back(star)]
     return {
         "version": sheet.version,
@@ -220,11 +232,12 @@ def _sheet_payload(sheet: ScoreSheet) -> dict:
         "total": str(result.total), "star": result.star, "missing": list(result.missing),
         "holding_back": holding,
         # The same minimums, each criterion once, with the stars it holds back.
-        "unmet": unmet_minimums(result, definition),
+        "unmet": unmet_minimums(result, definition, labels),
         "recognised": result.projects_recognition,
         # Legal stops the choices meet: the sheet projects "không được công nhận".
         "stops": [{"code": code, "label": legal_text(next((k.text for k in definition.knockouts
-                                                            if k.code == code), code), True)}
+                                                            if k.code == code), code), True,
+                                                      language=language)}
                   for code in (*result.stops, *result.knockouts)],
     }
 
@@ -300,23 +313,37 @@ def _locked_sheet(evaluation_: Evaluation, member: CouncilMember | None) -> Scor
         .with_for_update().execution_options(populate_existing=True))
 
 
-@bp.post("/evaluations/<int:evaluation_id>/score/save")
-@login_required
-def save_score(evaluation_id: int):
-    """Autosave (JSON) and the plain form's save button both land here."""
-    begin_write()
+def _session_expired():
+    return jsonify(error={"status": 400, "message": _(
+        "Phiên làm việc đã hết hạn, vui lòng tải lại trang.")}), 400
+
+
+def _save_refused(evaluation_id: int):
+    """A save from someone with no sheet of his own on this evaluation: not found for whoever
+    may not view the council, then the CSRF check, then no sheet."""
     evaluation_ = db.session.get(Evaluation, evaluation_id)
-    wants_json = request.accept_mimetypes.best == "application/json"
     if evaluation_ is None or not evaluation_.council.can_view(current_user):
         return jsonify(error={"status": 404, "message": _("Không tìm thấy hồ sơ.")}), 404
     if not ConfirmForm().validate_on_submit():
-        return jsonify(error={"status": 400, "message": _(
-            "Phiên làm việc đã hết hạn, vui lòng tải lại trang.")}), 400
-    member = evaluation_.council.member_for(current_user)
-    sheet = _locked_sheet(evaluation_, member)
+        return _session_expired()
+    return jsonify(error={"status": 403,
+                          "message": _("Bạn không có phiếu cho hồ sơ này.")}), 403
+
+
+@bp.post("/evaluations/<int:evaluation_id>/score/save")
+@login_required
+def save_score(evaluation_id: int):
+    """Autosave (JSON) and the plain form's save button both land here. The member's own
+    sheet comes locked with everything the save checks in one query (the hot path: a
+    council's members all save at once); anyone else gets the answers of the checks below."""
+    begin_write()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    sheet = services.own_sheet_for_update(evaluation_id, current_user)
     if sheet is None:
-        return jsonify(error={"status": 403,
-                              "message": _("Bạn không có phiếu cho hồ sơ này.")}), 403
+        return _save_refused(evaluation_id)
+    evaluation_ = sheet.evaluation  # the user is an active member: he may view the council
+    if not ConfirmForm().validate_on_submit():
+        return _session_expired()
     try:
         version = int(request.form.get("version", ""))
     except ValueError:
