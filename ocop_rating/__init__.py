@@ -58,6 +58,9 @@ def register_extensions(app: Flask) -> None:
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
+    from .db import apply_sqlite_settings
+
+    apply_sqlite_settings(app)
     # Batch mode lets Alembic alter SQLite tables by copy-and-move.
     migrate.init_app(app, db, render_as_batch=True, compare_type=True,
                      directory=str(Path(app.root_path).parent / "migrations"))

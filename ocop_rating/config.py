@@ -12,6 +12,9 @@ class Defaults:
     DATABASE_URL = ""
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # FULL: every commit synced (an acknowledged save survives a power cut); NORMAL is faster
+    # under WAL but a power cut may undo the last commits (db.apply_sqlite_settings).
+    SQLITE_SYNCHRONOUS = "FULL"
     # A request that still found the database busy answers 503 with this Retry-After.
     BUSY_RETRY_AFTER_S = 2
     # API v1: requests per token (or per address without one), Flask-Limiter syntax.

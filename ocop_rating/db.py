@@ -79,15 +79,8 @@ def enum_column(enum_cls: type[enum.Enum], length: int = 32) -> Enum:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection.
-
-    ``synchronous=NORMAL``, SQLite's advice for WAL: a commit is written to the WAL without
-    waiting for the disk, which is synced at each checkpoint. A crash of the application or
-    of a server process loses nothing committed; only a power cut or an operating-system
-    crash may undo the last commits before a checkpoint (the database stays consistent).
-    Every write holds SQLite's one write lock until its commit, so the default FULL made a
-    council's burst of autosaves queue for one disk sync each (issue 13, docs/decisions.md);
-    production runs PostgreSQL, whose commits stay synchronous."""
+    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection (an app's
+    own settings follow in :func:`apply_sqlite_settings`)."""
     import sqlite3
 
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -95,9 +88,39 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
+
+
+def apply_sqlite_settings(app) -> None:
+    """The app's SQLite settings on each new connection of its engines: ``SQLITE_SYNCHRONOUS``
+    and ``SQLITE_BUSY_TIMEOUT_MS``.
+
+    ``FULL`` (the default) syncs the WAL at every commit, so an acknowledged save survives a
+    power cut. ``NORMAL`` (SQLite's advice for WAL) syncs only at checkpoints: a crash of the
+    application loses nothing committed, but a power cut or an operating-system crash may undo
+    the last commits, a council member's acknowledged draft among them. A council's burst of
+    autosaves queues for one disk sync each under FULL (issue 13); an installation that
+    accepts the risk may choose NORMAL (docs/decisions.md). PostgreSQL is not affected."""
+    synchronous = str(app.config.get("SQLITE_SYNCHRONOUS", "FULL")).upper()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, "
+                         f"not {synchronous!r}")
+    busy = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
+
+    def pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute(f"PRAGMA busy_timeout={busy}")
+        cursor.close()
+
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", pragmas)
 
 
 def begin_write() -> None:

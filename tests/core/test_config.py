@@ -27,3 +27,27 @@ def test_secret_key_is_generated_once_and_kept(tmp_path, monkeypatch):
     first = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
     second = create_app(instance_path=str(tmp_path)).config["SECRET_KEY"]
     assert first == second and len(first) >= 32
+
+
+def test_sqlite_commits_are_synced_by_default_and_normal_is_a_setting(tmp_path, monkeypatch):
+    import pytest
+    from sqlalchemy import text
+
+    from ocop_rating.db import db
+
+    monkeypatch.delenv("OCOP_SQLITE_SYNCHRONOUS", raising=False)
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    for settings, synchronous, busy in (({}, 2, 5000),  # FULL: an acknowledged save is on disk
+                                        ({"SQLITE_SYNCHRONOUS": "normal",
+                                          "SQLITE_BUSY_TIMEOUT_MS": 1234}, 1, 1234)):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, **settings},
+                         instance_path=str(tmp_path))
+        with app.app_context():
+            with db.engine.connect() as con:
+                assert con.execute(text("PRAGMA synchronous")).scalar() == synchronous
+                assert con.execute(text("PRAGMA busy_timeout")).scalar() == busy
+                assert con.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            db.engine.dispose()
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS"):
+        create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLITE_SYNCHRONOUS": "OFF"},
+                   instance_path=str(tmp_path))
