@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +19,9 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str | None] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(120))
+    # ``text.fold`` of the full name and the login, kept on write: what the users list and the
+    # audit trail's actor filter search (``search.word_search``).
+    search_text: Mapped[str] = mapped_column(String(200), server_default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
@@ -103,3 +106,19 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def user_search_text(full_name: str | None, username: str | None) -> str:
+    from ..text import fold
+
+    return fold(f"{full_name or ''} {username or ''}")
+
+
+@event.listens_for(User.full_name, "set")
+def _keep_search_text_name(user, value, _old, _initiator):
+    user.search_text = user_search_text(value, user.username)
+
+
+@event.listens_for(User.username, "set")
+def _keep_search_text_login(user, value, _old, _initiator):
+    user.search_text = user_search_text(user.full_name, value)

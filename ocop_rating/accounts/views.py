@@ -20,7 +20,8 @@ from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
 from ..security.ratelimit import client_address
-from ..text import fold, vn_sort_key
+from ..search import word_search
+from ..text import vn_sort_key
 from ..urls import safe_next
 from markupsafe import Markup
 
@@ -251,13 +252,15 @@ def users():
     stmt = db.select(User).where(user_scope_filter(current_user, User))
     if form.role.data and form.role.data in {r.value for r in Role}:
         stmt = stmt.where(User.role == Role(form.role.data))
+    # Every word of the search in the folded name or login (search.py), whole words first.
+    condition, rank = word_search(User.search_text, form.q.data)
     # unit_name reads the province and the commune: loaded with the users, not per row
-    rows = list(db.session.scalars(stmt.options(
-        joinedload(User.province), joinedload(User.commune))))
-    if form.q.data:
-        needle = fold(form.q.data)
-        rows = [u for u in rows if needle in fold(u.full_name) or needle in u.username]
-    rows.sort(key=lambda u: vn_sort_key(u.full_name))
+    stmt = stmt.options(joinedload(User.province), joinedload(User.commune))
+    if condition is None:
+        found = [(u, 0) for u in db.session.scalars(stmt)]
+    else:
+        found = db.session.execute(stmt.where(condition).add_columns(rank)).all()
+    rows = [u for u, _r in sorted(found, key=lambda r: (-r[1], vn_sort_key(r[0].full_name)))]
     manageable = {u.id for u in rows if can_manage_user(
         current_user, role=u.role, province_code=u.province_code, commune_code=u.commune_code)}
     return render_template("accounts/users.html", users=rows, form=form, manageable=manageable,

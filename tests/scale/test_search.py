@@ -10,6 +10,7 @@ import re
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
+from ocop_rating.accounts.models import User
 from ocop_rating.accounts.roles import Role
 from ocop_rating.certificates.models import Certificate
 from ocop_rating.immutability import maintenance
@@ -168,9 +169,16 @@ def test_the_migration_fills_the_index_and_takes_it_away(tmp_path_factory):
             import_units()
             db.session.commit()
             producer = _producer("Hợp tác xã Chè Tân Cương", "5799000003")
+            db.session.execute(text(  # an account of before 0028 (the model has a new column)
+                "INSERT INTO users (username, full_name, password_hash, role, "
+                "is_active_account, must_change_password, session_version, created_at, "
+                "login_throttle_epoch) VALUES ('bo.ketoan', 'Đỗ Thị Hường', 'x', 'ministry', "
+                ":t, :f, 1, '2026-01-01 00:00:00', 0)"), {"t": True, "f": False})
             db.session.commit()
             upgrade()  # 0028 over a database that already holds rows
             assert _ranked(Producer.name_folded, "tan cuong", Producer) == [producer]
+            assert [u.username for u in _ranked(User.search_text, "huong ketoan", User)] == \
+                ["bo.ketoan"]
             expected = 2 if db.engine.dialect.name == "postgresql" else 2 + 2 * 3
             assert _index_objects(db) == expected  # two FTS tables and their triggers
             db.session.commit()  # the migration's connection must not wait for this one
@@ -193,3 +201,35 @@ def _index_objects(db) -> int:
     return db.session.scalar(text(
         "SELECT count(*) FROM sqlite_master WHERE name LIKE '%\\_fts%' ESCAPE '\\' "
         "AND (type = 'trigger' OR sql LIKE 'CREATE VIRTUAL TABLE%')"))
+
+
+def test_users_and_the_audit_trail_search_names_without_accents(client, db, login_as):
+    admin = make_user(Role.admin, full_name="Quản trị")
+    huong = make_user(Role.province, username="qn.huong", full_name="Đỗ Thị Hường",
+                      actor=admin)
+    make_user(Role.province, username="qn.hung", full_name="Trần Văn Hùng", actor=admin)
+    make_user(Role.province, username="qn.hungyen", full_name="Phạm Thị Lan", actor=admin)
+    huong.full_name = "Đỗ Thị Hương"  # kept on write, like the login
+    db.session.flush()
+    assert huong.search_text == "do thi huong qn.huong"
+    login_as(admin)
+
+    def users(q):
+        html = client.get("/users", query_string={"q": q}).get_data(as_text=True)
+        return _order(html, ["Đỗ Thị Hương", "Trần Văn Hùng", "Phạm Thị Lan"])
+
+    assert users("DO THI HUONG") == users("đỗ hương") == users("qn.huong") == ["Đỗ Thị Hương"]
+    assert users("qn_hu") == [] and users("%") == [] and users("ng ") == users("ng")
+    # "hung" is a whole word of "Trần Văn Hùng", inside the login "qn.hungyen" of Lan (who
+    # comes first in alphabetical order)
+    assert users("hùng") == ["Trần Văn Hùng", "Phạm Thị Lan"]
+    assert users("") == ["Đỗ Thị Hương", "Phạm Thị Lan", "Trần Văn Hùng"]  # alphabetical
+    # the trail's actor filter: every word, accents or not, in the name or the login
+    from ocop_rating.audit.trail import TrailQuery, trail_statement
+
+    def actors(q):
+        stmt = trail_statement(TrailQuery(actor=q), viewer=admin)
+        return {e.actor_id for e in db.session.scalars(stmt)}
+
+    assert actors("quan tri") == actors("QUẢN") == {admin.id}  # admin created the accounts
+    assert actors("do thi") == set()  # Hương did nothing yet
