@@ -61,8 +61,12 @@ def register_extensions(app: Flask) -> None:
     from .db import apply_sqlite_settings
 
     apply_sqlite_settings(app)
+    # The search index (search.py) is made by its migration, not declared in the models.
+    from .search import include_name
+
     # Batch mode lets Alembic alter SQLite tables by copy-and-move.
     migrate.init_app(app, db, render_as_batch=True, compare_type=True,
+                     include_name=include_name,
                      directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     bootstrap.init_app(app)

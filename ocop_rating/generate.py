@@ -206,7 +206,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     with ``update(n)`` (click.progressbar), or None for silence. Refuses to run twice.
     ``producers`` overrides the scale's number of producers, ``provinces_only`` limits the
     producers to those provinces, and ``plant`` plants a scoring bias (:class:`Plant`)."""
-    from .accounts.models import User
+    from .accounts.models import User, user_search_text
     from .audit import record as audit_record
     from .certificates.models import Certificate, CertificateCounter, Decision, DecisionItem
     from .certificates.services import certificate_number, set_name
@@ -272,7 +272,9 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
     members_of: dict[int, list[dict]] = {}
     for code, pname in [*provinces, (None, "Trung ương")]:
         key = code or "tw"
-        add("users", username=f"{PREFIX}{key}.office", full_name=_name(rng),
+        login, person = f"{PREFIX}{key}.office", _name(rng)
+        add("users", username=login, full_name=person,
+            search_text=user_search_text(person, login),
             email=f"{key}.office@generated.ocop.example.vn", password_hash=password_hash,
             role="ministry" if code is None else "province", province_code=code,
             is_active_account=True, must_change_password=False, session_version=1,
@@ -286,8 +288,10 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
         councils[code] = council
         members_of[council["id"]] = []
         for i, role in enumerate(MEMBER_ROLES):
-            user = add("users", username=f"{PREFIX}{key}.hd{i + 1}", full_name=_name(rng),
-                       email=None, password_hash=password_hash, role="council_member",
+            login, person = f"{PREFIX}{key}.hd{i + 1}", _name(rng)
+            user = add("users", username=login, full_name=person,
+                       search_text=user_search_text(person, login), email=None,
+                       password_hash=password_hash, role="council_member",
                        province_code=code, is_active_account=True,
                        must_change_password=False, session_version=1, created_at=now)
             member = add("council_members", council_id=council["id"], user_id=user["id"],

@@ -19,9 +19,10 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     email: Mapped[str | None] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(120))
-    # text.fold(full_name) and text.vn_sort_string(full_name), kept by the listener below:
-    # the users list searches (search.word_search) and sorts in SQL, a page at a time.
-    name_folded: Mapped[str] = mapped_column(String(120), index=True, server_default="")
+    # ``text.fold`` of the full name and the login, kept on write: what the users list and the
+    # audit trail's actor filter search (``search.word_search``).
+    search_text: Mapped[str] = mapped_column(String(200), server_default="")
+    # text.vn_sort_string(full_name), kept by the listener below: the users list sorts in SQL.
     name_sort: Mapped[str] = mapped_column(sort_key_column(), index=True, server_default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role))
@@ -98,10 +99,9 @@ class User(UserMixin, db.Model):
 
 
 @event.listens_for(User.full_name, "set")
-def _keep_name_keys(user, value, _old, _initiator):
-    from ..text import fold, vn_sort_string
+def _keep_name_sort(user, value, _old, _initiator):
+    from ..text import vn_sort_string
 
-    user.name_folded = fold(value or "")[:120]
     user.name_sort = vn_sort_string(value)
 
 
@@ -115,3 +115,19 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def user_search_text(full_name: str | None, username: str | None) -> str:
+    from ..text import fold
+
+    return fold(f"{full_name or ''} {username or ''}")
+
+
+@event.listens_for(User.full_name, "set")
+def _keep_search_text_name(user, value, _old, _initiator):
+    user.search_text = user_search_text(value, user.username)
+
+
+@event.listens_for(User.username, "set")
+def _keep_search_text_login(user, value, _old, _initiator):
+    user.search_text = user_search_text(user.full_name, value)

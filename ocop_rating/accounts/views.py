@@ -22,7 +22,6 @@ from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
 from ..security.ids import db_id
 from ..security.ratelimit import client_address
-from ..text import fold
 from ..urls import safe_next
 from markupsafe import Markup
 
@@ -278,10 +277,10 @@ def users():
         stmt = stmt.where(User.is_active_account.is_(form.active.data == "1"))
         filters["active"] = form.active.data
     query = (form.q.data or "").strip()[:100]
-    named, rank = word_search(User.name_folded, query)
-    if query:
-        by_username = func.lower(User.username).contains(fold(query), autoescape=True)
-        stmt = stmt.where(by_username if named is None else named | by_username)
+    # every word in the folded name or login (search.py), whole words first
+    named, rank = word_search(User.search_text, query)
+    if named is not None:
+        stmt = stmt.where(named)
         filters["q"] = query
     # unit_name reads the province and the commune: loaded with the page, not per row
     pager = db.paginate(

@@ -14,6 +14,7 @@ from ..accounts.roles import NATIONAL_ROLES, Role
 from ..db import db
 from ..exports import safe_cell
 from ..legaltime import VN_TZ
+from ..search import word_search
 from ..text import vn_sort_key
 from . import AuditEvent, province_of
 
@@ -157,12 +158,11 @@ def trail_statement(query: TrailQuery, *, viewer):
     if viewer.role not in NATIONAL_ROLES:
         # A province reads the trail of its own records only.
         stmt = stmt.where(AuditEvent.province_code == viewer.province_code)
-    if query.actor:
-        # "%" and "_" typed by the reader are searched for literally.
-        actor = query.actor.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{actor}%"
-        stmt = stmt.where(or_(User.username.ilike(like, escape="\\"),
-                              User.full_name.ilike(like, escape="\\")))
+    # Every word in the actor's folded name or login, accent-insensitive (search.py); "%"
+    # and "_" typed by the reader are searched for literally.
+    actor, _rank = word_search(User.search_text, query.actor)
+    if actor is not None:
+        stmt = stmt.where(actor)
     if query.object_type:
         stmt = stmt.where(AuditEvent.object_type == query.object_type)
     if query.object_id:

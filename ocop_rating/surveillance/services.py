@@ -23,13 +23,13 @@ from .. import audit
 from ..accounts.models import User
 from ..accounts.roles import Role
 from ..certificates.models import AuthorityLevel, Certificate
+from ..certificates.services import search as certificate_search
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
 from ..i18n import later
 from ..legaltime import legal_date, legal_today
 from ..reevaluation import services as reevaluation
 from ..reevaluation.models import Inspection, InspectionKind, InspectionOutcome
-from ..text import fold
 from ..workdays import working_days_left
 from .models import (
     MarketReport,
@@ -456,14 +456,12 @@ def catalogue(query: CatalogueQuery, *, today: date | None = None
               ) -> tuple[list[Certificate], int]:
     """The certificates in force whose product is not hidden from the showcase, one per
     product, filtered and paged; accent-insensitive search on product, producer and code
-    (the registry's folded ``search_text``)."""
+    (the registry's search, whole-word matches first)."""
     today = today or legal_today()
     hidden = db.select(ShowcaseHide.product_id)
     stmt = db.select(Certificate).where(in_force(today),
                                         Certificate.product_id.not_in(hidden))
-    if query.q:
-        for word in fold(query.q).split():
-            stmt = stmt.where(Certificate.search_text.contains(word, autoescape=True))
+    stmt, rank = certificate_search(stmt, query.q)
     if query.province:
         stmt = stmt.where(Certificate.province_code == query.province)
     if query.group:
@@ -475,8 +473,10 @@ def catalogue(query: CatalogueQuery, *, today: date | None = None
         stmt = stmt.where(Certificate.star == query.star)
     total = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
     page = min(max(1, query.page), 100_000)
-    rows = db.session.scalars(stmt.order_by(Certificate.star.desc(), Certificate.product_name,
-                                            Certificate.id)
+    order = [Certificate.star.desc(), Certificate.product_name, Certificate.id]
+    if rank is not None:
+        order.insert(0, rank.desc())
+    rows = db.session.scalars(stmt.order_by(*order)
                               .limit(query.per_page).offset((page - 1) * query.per_page)).all()
     return list(rows), total or 0
 

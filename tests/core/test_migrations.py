@@ -6,6 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from ocop_rating.db import db
+from ocop_rating.search import include_name
 from tests.conftest import drop_database, fresh_database_url, make_test_app
 
 
@@ -16,7 +17,8 @@ def test_upgrade_empty_database_matches_models(tmp_path_factory):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                context = MigrationContext.configure(conn, opts={
+                    "compare_type": True, "include_name": include_name})
                 diff = compare_metadata(context, db.metadata)
             assert diff == []
             tables = set(inspect(db.engine).get_table_names())
