@@ -68,7 +68,9 @@ class Council(db.Model):
     __tablename__ = "councils"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[CouncilLevel] = mapped_column(enum_column(CouncilLevel))
+    # indexed: the ministry's lists start from the central council, not from every
+    # evaluation of the nation
+    level: Mapped[CouncilLevel] = mapped_column(enum_column(CouncilLevel), index=True)
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     decision_number: Mapped[str] = mapped_column(String(64))
