@@ -260,8 +260,7 @@ def generate(scale: str, seed: int = 13, *, today: date | None = None,
 
     def add(table: str, **values) -> dict:
         if table == "users":  # the keys the model's listener keeps (accounts.models)
-            values.update(name_folded=fold(values["full_name"])[:120],
-                          name_sort=vn_sort_string(values["full_name"]))
+            values.update(name_sort=vn_sort_string(values["full_name"]))
         if "id" not in values and "id" in T[table].c:
             values["id"] = ids.take(T[table])
         rows[table].append(values)

@@ -1,7 +1,7 @@
 """the index the re-evaluation pipeline needs at national scale (issue 13)
 
 Revision ID: 0029_pipeline_indexes
-Revises: 0027_list_indexes
+Revises: 0028_search_index
 Create Date: 2026-12-04 18:10:00
 
 A province's pipeline counts its sections and reads a page of them by expiry date: with the
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0029_pipeline_indexes'
-down_revision = '0027_list_indexes'
+down_revision = '0028_search_index'
 branch_labels = None
 depends_on = None
 

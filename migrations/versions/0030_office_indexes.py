@@ -1,14 +1,14 @@
-"""office pages at national scale (issue 13): the users' folded name and stored Vietnamese
-sort key; the oversight index's per-evaluation sums
+"""office pages at national scale (issue 13): the users' stored Vietnamese sort key; the
+oversight index's per-evaluation sums
 
 Revision ID: 0030_office_indexes
 Revises: 0029_pipeline_indexes
 Create Date: 2026-12-04 18:30:00
 
-``users.name_folded`` holds ``text.fold(full_name)`` (searched by ``search.word_search``) and
-``users.name_sort`` holds ``text.vn_sort_string(full_name)`` (the list's order); both filled
-here for the rows there are, and on every write by the model's listener, so the list no longer
-loads every account to filter and sort them in Python.
+``users.name_sort`` holds ``text.vn_sort_string(full_name)`` (the list's order; the list
+searches ``users.search_text`` of 0028_search_index), filled here for the rows there are and
+on every write by the model's listener, so the list no longer loads every account to sort
+them in Python.
 
 ``oversight_evaluations.sheets_sum`` and ``sheets_sq`` hold the sum and the sum of squares of
 the members' totals (``oversight_sheets``) of each indexed evaluation, filled here from the
@@ -33,21 +33,18 @@ depends_on = None
 
 
 def upgrade():
-    from ocop_rating.text import fold, vn_sort_string
+    from ocop_rating.text import vn_sort_string
 
-    # Plain ADD COLUMNs (no table rebuild on SQLite); the empty defaults stay in the schema
-    # and are never relied on: the model always writes both keys.
-    op.add_column('users', sa.Column('name_folded', sa.String(length=120), nullable=False,
-                                     server_default=''))
+    # A plain ADD COLUMN (no table rebuild on SQLite); the empty default stays in the schema
+    # and is never relied on: the model always writes the key.
     op.add_column('users', sa.Column('name_sort', ocop_rating.db.sort_key_column(),
                                      nullable=False, server_default=''))
     users = sa.table('users', sa.column('id', sa.Integer), sa.column('full_name', sa.String),
-                     sa.column('name_folded', sa.String), sa.column('name_sort', sa.String))
+                     sa.column('name_sort', sa.String))
     conn = op.get_bind()
     for user_id, name in conn.execute(sa.select(users.c.id, users.c.full_name)).all():
         conn.execute(users.update().where(users.c.id == user_id).values(
-            name_folded=fold(name)[:120], name_sort=vn_sort_string(name)))
-    op.create_index(op.f('ix_users_name_folded'), 'users', ['name_folded'])
+            name_sort=vn_sort_string(name)))
     op.create_index(op.f('ix_users_name_sort'), 'users', ['name_sort'])
 
     op.add_column('oversight_evaluations', sa.Column(
@@ -77,6 +74,4 @@ def downgrade():
     op.drop_column('oversight_evaluations', 'sheets_sq')
     op.drop_column('oversight_evaluations', 'sheets_sum')
     op.drop_index(op.f('ix_users_name_sort'), table_name='users')
-    op.drop_index(op.f('ix_users_name_folded'), table_name='users')
     op.drop_column('users', 'name_sort')
-    op.drop_column('users', 'name_folded')
