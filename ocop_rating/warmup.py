@@ -5,7 +5,7 @@ mapper, Jinja compiles each template the page extends and includes, Babel reads 
 catalogues and locale data, and the rulebooks are read from their JSON files (measured under
 gunicorn on the small generated set: 50 ms for /login and 150-200 ms for a verify page on
 the first request, 3-12 ms afterwards; 1.5-7 s on a machine at load 22). ``ocop_rating.wsgi``
-calls :func:`warm_up` when gunicorn imports the application, so with ``--preload`` the work is
+calls :func:`warm_up` (then ``gc.freeze()``) when gunicorn imports the application, so with ``--preload`` the work is
 done once in the master and every forked worker starts warm (copy-on-write), and without it
 each worker does it while booting, before it accepts a connection.
 

@@ -46,3 +46,13 @@ def test_the_wsgi_module_builds_the_app_from_the_environment(tmp_path):
     url, compiled = out.stdout.split()
     assert url.endswith("w.sqlite3")
     assert int(compiled) > 50
+
+
+def test_the_wsgi_module_freezes_what_start_up_built(tmp_path):
+    env = dict(os.environ, OCOP_DATABASE_URL=f"sqlite:///{tmp_path / 'w.sqlite3'}",
+               OCOP_SECRET_KEY="wsgi-test", PYTHONPATH=str(ROOT))
+    code = ("import gc\nfrom ocop_rating.wsgi import app\nprint(gc.get_freeze_count())\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 100_000  # the app's objects, not a handful
