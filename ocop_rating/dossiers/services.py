@@ -591,7 +591,7 @@ def _notify_province(dossier: Dossier, subject, *, actor) -> None:
 # -- queries ----------------------------------------------------------------------------------
 
 def dossiers_query(user, *, status: DossierStatus | None = None,
-                   commune_code: str | None = None):
+                   commune_code: str | None = None, province_code: str | None = None):
     """The dossiers ``user`` may see (role and jurisdiction), as a query to page through;
     None when the role sees none."""
     stmt = db.select(Dossier)
@@ -609,6 +609,8 @@ def dossiers_query(user, *, status: DossierStatus | None = None,
         return None
     if status is not None:
         stmt = stmt.filter_by(status=status)
+    if province_code:
+        stmt = stmt.filter_by(province_code=province_code)
     if commune_code:
         stmt = stmt.filter_by(commune_code=commune_code)
     return stmt
@@ -621,19 +623,33 @@ def visible_dossiers(user, *, status: DossierStatus | None = None,
     return [] if stmt is None else list(db.session.scalars(stmt.order_by(Dossier.id.desc())))
 
 
-def commune_counts(user, *, status: DossierStatus | None = None) -> list[tuple[str, str, int]]:
-    """(commune code, name, number of dossiers) of what ``user`` sees, for the filter."""
-    from ..geo.models import Commune
+def commune_counts(user, *, status: DossierStatus | None = None,
+                   province_code: str | None = None) -> list[tuple[str, str, int]]:
+    """(commune code, name, number of dossiers) of what ``user`` sees, for the filter (in
+    ``province_code`` only, when given)."""
+    return _unit_counts(user, "commune", status=status, province_code=province_code)
+
+
+def province_counts(user, *, status: DossierStatus | None = None) -> list[tuple[str, str, int]]:
+    """(province code, name, number of dossiers) of what ``user`` sees: the national roles'
+    first filter (a list of every commune of the nation would outweigh the page)."""
+    return _unit_counts(user, "province", status=status)
+
+
+def _unit_counts(user, level: str, *, status, province_code=None):
+    from ..geo.models import Commune, Province
     from ..text import vn_sort_key
 
-    stmt = dossiers_query(user, status=status)
+    stmt = dossiers_query(user, status=status, province_code=province_code)
     if stmt is None:
         return []
     sub = stmt.subquery()
+    unit, column = (Commune, sub.c.commune_code) if level == "commune" else \
+        (Province, sub.c.province_code)
     rows = db.session.execute(
-        db.select(sub.c.commune_code, Commune.name, db.func.count())
-        .join(Commune, Commune.code == sub.c.commune_code)
-        .group_by(sub.c.commune_code, Commune.name)).all()
+        db.select(column, unit.name, db.func.count())
+        .join(unit, unit.code == column)
+        .group_by(column, unit.name)).all()
     return sorted(((code, name, n) for code, name, n in rows), key=lambda r: vn_sort_key(r[1]))
 
 

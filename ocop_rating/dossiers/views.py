@@ -69,16 +69,31 @@ def index():
 
     from ..producers.models import Producer
 
+    from ..accounts.roles import NATIONAL_ROLES
+
     status = request.args.get("status") or ""
-    commune = request.args.get("commune") or None
     status_enum = DossierStatus(status) if status in {s.value for s in DossierStatus} else None
-    stmt = services.dossiers_query(current_user, status=status_enum, commune_code=commune)
+    # National roles pick a province first; its communes are offered once it is chosen.
+    national = current_user.role in NATIONAL_ROLES
+    provinces = services.province_counts(current_user, status=status_enum) if national else []
+    province = request.args.get("province") or None
+    if province not in {code for code, _name, _n in provinces}:
+        province = None
+    communes = services.commune_counts(current_user, status=status_enum,
+                                       province_code=province) \
+        if not national or province else []
+    commune = request.args.get("commune") or None
+    if national and not province:
+        commune = None
+    stmt = services.dossiers_query(current_user, status=status_enum, commune_code=commune,
+                                   province_code=province)
     pager = db.paginate(
         stmt.options(selectinload(Dossier.product),
                      selectinload(Dossier.producer).selectinload(Producer.commune))
         .order_by(Dossier.id.desc()),
         page=request.args.get("page", 1, type=db_id), per_page=50, error_out=False)
-    filters = {k: v for k, v in (("status", status), ("commune", commune)) if v}
+    filters = {k: v for k, v in (("status", status), ("province", province),
+                                 ("commune", commune)) if v}
     is_producer = current_user.role == Role.producer
     products = []
     if is_producer and not pager.items and current_user.producer is not None:
@@ -89,8 +104,8 @@ def index():
                            is_producer=is_producer, products=products,
                            filters=filters, status=status, statuses=list(DossierStatus),
                            today=legal_today(), legal_date=legal_date, is_late=services.is_late_at_commune,
-                           communes=services.commune_counts(current_user, status=status_enum),
-                           commune=commune)
+                           communes=communes, commune=commune, provinces=provinces,
+                           province=province)
 
 
 def _new_page(product: Product, *, error: str = "", selected: str = "", status: int = 200):

@@ -224,3 +224,32 @@ def test_dossier_list_is_paged_and_keeps_filters(client, db, login_as):
     second = client.get("/dossiers/?status=draft&page=2").get_data(as_text=True)
     assert "Sản phẩm 01" in second and "Sản phẩm 51" not in second
     assert client.get("/dossiers/?page=abc").status_code == 200
+
+
+def test_the_ministry_filters_dossiers_by_province_then_by_its_communes(client, db, login_as):
+    """A national list offers the provinces first: every commune of the nation would
+    outweigh the page. Once a province is chosen, its communes only, and the list follows."""
+    from tests.factories import DI_LINH
+
+    made = {}
+    for code, province in ((VAN_DON, QUANG_NINH), (HA_LONG, QUANG_NINH), (DI_LINH, LAM_DONG)):
+        producer, owner = make_producer(commune_code=code, province_code=province)
+        dossier = complete_dossier(make_dossier(make_product(
+            producer, owner, name=f"Sản phẩm {code}"), owner), owner)
+        services.submit(dossier, actor=owner)
+        made[code] = dossier
+    db.session.commit()
+    login_as(make_user(Role.ministry))
+    page = client.get("/dossiers/").get_data(as_text=True)
+    assert 'name="province"' in page and 'name="commune"' not in page
+    assert all(f"Sản phẩm {code}" in page for code in made)
+    chosen = client.get(f"/dossiers/?province={QUANG_NINH}").get_data(as_text=True)
+    assert 'name="commune"' in chosen
+    assert f'<option value="{DI_LINH}"' not in chosen and f'<option value="{VAN_DON}"' in chosen
+    assert f"Sản phẩm {VAN_DON}" in chosen and f"Sản phẩm {DI_LINH}" not in chosen
+    one = client.get(f"/dossiers/?province={QUANG_NINH}&commune={HA_LONG}").get_data(
+        as_text=True)
+    assert f"Sản phẩm {HA_LONG}" in one and f"Sản phẩm {VAN_DON}" not in one
+    # a commune without its province, or an unknown province, filters nothing away
+    loose = client.get(f"/dossiers/?commune={HA_LONG}&province=99").get_data(as_text=True)
+    assert all(f"Sản phẩm {code}" in loose for code in made)
