@@ -181,6 +181,7 @@ def test_admin_deactivates_a_user_through_the_confirm_dialog(page, new_page, db)
     login(page, admin)
     nav_open(page, "Quản trị")
     nav_link(page, "Người dùng").click()
+    page.wait_for_url("**/users")  # loaded, scripts included: the confirm() is wired
 
     dialogs, posts = [], []
     page.on("request", lambda r: r.method == "POST" and posts.append(urlsplit(r.url).path))
