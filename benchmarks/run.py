@@ -445,16 +445,18 @@ def office_figures(path: Path, budget: float) -> dict:
                     break
                 queries.append(counter["n"])
                 times.append(elapsed * 1000)
+                rows = response.get_data().count(b"<tr") \
+                    if response.mimetype == "text/html" else None
                 if len(times) >= 15:
                     break
             if status != 200:
-                out[(role, endpoint)] = (None, None, None, 0, status)
+                out[(role, endpoint)] = (None, None, None, 0, status, None)
                 continue
             if len(times) > 1:
                 times = times[1:]  # the first one warmed caches and templates
             p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
             out[(role, endpoint)] = (statistics.median(times), p95, max(queries), len(times),
-                                     status)
+                                     status, rows)
     with app.app_context():
         db.engine.dispose()
     shutil.rmtree(instance, ignore_errors=True)
@@ -485,11 +487,13 @@ def office_section(small: Path, national: Path, budget: float) -> None:
                  "compares the medians (the p95 of a dozen fetches of a page of a few ms is "
                  "its single slowest one) and is a target for the paged lists only; "
                  "dashboards, statistics, oversight, the pipeline workbook and the largest "
-                 "round and decision sum up or show more as the data grows.")
+                 "round and decision sum up or show more as the data grows. 'rows' counts "
+                 "the page's table rows (<tr>, headers included): a list whose page is not "
+                 "full on the small set grows by filling it.")
     for key in n:
         role, endpoint = key
-        p50, p95, q, count, status = n[key]
-        sp50, sp95, sq, _, _ = s.get(key, (None, None, None, 0, None))
+        p50, p95, q, count, status, rows = n[key]
+        sp50, sp95, sq, _, _, srows = s.get(key, (None, None, None, 0, None, None))
         label = f"{role}: {endpoint}"
         if p50 is None:
             row("Office lists", label, f"HTTP {status}", "", "not measured")
@@ -499,9 +503,12 @@ def office_section(small: Path, national: Path, budget: float) -> None:
         growth = p50 / sp50 if sp50 else float("nan")
         target = f"≤ 1.5: {verdict(growth <= 1.5)}" if endpoint in PAGED else \
             "not a paged list"
+        # table rows shown: a page not yet full on the small set grows by filling up
+        shown = f", {rows} rows" if rows is not None else ""
+        sshown = f", {srows} rows" if srows is not None else ""
         row("Office lists", label,
-            f"p50 {p50:.0f} / p95 {p95:.0f} ms, {q} q (n={count})",
-            f"small p50 {sp50:.0f} / p95 {sp95:.0f} ms, {sq} q" if sp95 else "",
+            f"p50 {p50:.0f} / p95 {p95:.0f} ms, {q} q{shown} (n={count})",
+            f"small p50 {sp50:.0f} / p95 {sp95:.0f} ms, {sq} q{sshown}" if sp95 else "",
             f"p95 ≤ 300 ms: {verdict(p95 <= 300)}; p50 ×{growth:.2f} per 10× "
             f"({target}); queries {sq} → {q} ({verdict(q == sq)})")
 
