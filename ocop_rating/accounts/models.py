@@ -22,7 +22,7 @@ class User(UserMixin, db.Model):
     # ``text.fold`` of the full name and the login, kept on write: what the users list and the
     # audit trail's actor filter search (``search.word_search``).
     search_text: Mapped[str] = mapped_column(String(200), server_default="")
-    # text.vn_sort_string(full_name), kept by the listener below: the users list sorts in SQL.
+    # text.vn_sort_string(full_name), kept by _keep_name_keys: the users list sorts in SQL.
     name_sort: Mapped[str] = mapped_column(sort_key_column(), index=True, server_default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role))
@@ -98,13 +98,6 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role.value}>"
 
 
-@event.listens_for(User.full_name, "set")
-def _keep_name_sort(user, value, _old, _initiator):
-    from ..text import vn_sort_string
-
-    user.name_sort = vn_sort_string(value)
-
-
 class RecoveryCode(db.Model):
     """A one-time recovery code of the two-factor sign-in, stored hashed."""
 
@@ -124,8 +117,12 @@ def user_search_text(full_name: str | None, username: str | None) -> str:
 
 
 @event.listens_for(User.full_name, "set")
-def _keep_search_text_name(user, value, _old, _initiator):
+def _keep_name_keys(user, value, _old, _initiator):
+    """The keys the users list searches and sorts by follow the name."""
+    from ..text import vn_sort_string
+
     user.search_text = user_search_text(value, user.username)
+    user.name_sort = vn_sort_string(value)
 
 
 @event.listens_for(User.username, "set")
