@@ -19,7 +19,7 @@ from ..db import db
 from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
-from ..security.ids import db_id
+from ..paging import read_paging
 from ..security.ratelimit import client_address
 from ..urls import safe_next
 from markupsafe import Markup
@@ -282,15 +282,16 @@ def users():
         stmt = stmt.where(named)
         filters["q"] = query
     # unit_name reads the province and the commune: loaded with the page, not per row
+    paging = read_paging(USERS_PER_PAGE)
     pager = db.paginate(
         stmt.options(selectinload(User.province), selectinload(User.commune))
         .order_by(*([rank.desc()] if rank is not None else []), User.name_sort, User.id),
-        page=request.args.get("page", 1, type=db_id), per_page=USERS_PER_PAGE,
-        error_out=False)
+        page=paging.page, per_page=paging.per_page, error_out=False)
     manageable = {u.id for u in pager.items if can_manage_user(
         current_user, role=u.role, province_code=u.province_code, commune_code=u.commune_code)}
     return render_template("accounts/users.html", users=pager.items, pager=pager, form=form,
-                           filters=filters, national=national, manageable=manageable,
+                           filters=filters, paging=paging, national=national,
+                           manageable=manageable,
                            action_form=ConfirmForm(), can_create=bool(
                                manageable_roles(current_user)))
 

@@ -21,6 +21,7 @@ from ..dossiers.models import Dossier
 from ..dossiers.services import dossiers_query
 from ..dossiers.states import DossierStatus
 from ..errors import OcopError
+from ..paging import MAX_PER_PAGE
 from ..evaluation import services as scoring
 from ..evaluation.models import ScoreSheet, SealedResult
 from ..evaluation.seal import sealed_for
@@ -30,7 +31,6 @@ from ..certificates.instruments import parts_summary
 from . import bp
 from .auth import require_scope
 
-MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 DEFAULT_PER_PAGE = 25
 _PROVINCE = re.compile(r"^\d{2}$")

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from .. import nav
 from ..db import db
 from ..exports import content_disposition
-from ..security.ids import db_id
+from ..paging import Paging, read_paging
 from . import trail
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -53,19 +53,19 @@ def _date_arg(name: str) -> tuple[date | None, str | None]:
         return None, _("Ngày không hợp lệ: %(v)s (dd/mm/yyyy).", v=raw)
 
 
-def _query() -> tuple[trail.TrailQuery, list[str]]:
+def _query(paging: Paging | None = None) -> tuple[trail.TrailQuery, list[str]]:
     errors = []
     date_from, error = _date_arg("date_from")
     errors += [error] if error else []
     date_to, error = _date_arg("date_to")
     errors += [error] if error else []
-    page = request.args.get("page", 1, type=db_id) or 1
+    paging = paging or read_paging(trail.TrailQuery.per_page)
     query = trail.TrailQuery(
         actor=(request.args.get("actor") or "")[:100],
         object_type=(request.args.get("object_type") or "")[:64],
         object_id=(request.args.get("object_id") or "")[:64],
         action=(request.args.get("action") or "")[:64],
-        date_from=date_from, date_to=date_to, page=max(1, page))
+        date_from=date_from, date_to=date_to, page=paging.page, per_page=paging.per_page)
     return query, errors
 
 
@@ -74,10 +74,12 @@ def _query() -> tuple[trail.TrailQuery, list[str]]:
 def search():
     if not trail.may_search(current_user):
         abort(403)
-    query, errors = _query()
+    paging = read_paging(trail.TrailQuery.per_page)
+    query, errors = _query(paging)
     pager = db.paginate(trail.trail_statement(query, viewer=current_user), page=query.page,
                         per_page=query.per_page, error_out=False, count=True)
     return render_template("audit/search.html", query=query, errors=errors, pager=pager,
+                           paging=paging,
                            rows=pager.items, actors=trail.actors(pager.items),
                            filters=query.filters(), choices=trail.choices(),
                            action_label=trail.action_label, type_label=trail.type_label,

@@ -8,6 +8,7 @@ from ..errors import OcopError
 from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error, errors_text
 from ..legaltime import legal_today
+from ..paging import read_paging
 from ..security.ids import db_id
 from . import bp, services
 from .instruments import instrument
@@ -23,6 +24,7 @@ from .models import (
 )
 
 PER_PAGE = 100
+DECISIONS_PER_PAGE = 50
 OFFICES = {Role.admin, Role.ministry, Role.province, Role.commune}
 
 
@@ -70,12 +72,12 @@ def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
     else:
         status = ""
     order = [Certificate.expires_on, Certificate.id]
+    paging = read_paging(PER_PAGE)
     pager = db.paginate(stmt.order_by(*([rank.desc()] if rank is not None else []), *order),
-                        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE,
-                        error_out=False)
+                        page=paging.page, per_page=paging.per_page, error_out=False)
     filters = {k: v for k, v in (("q", q), ("star", star), ("status", status)) if v}
     return render_template("certificates/index.html", certificates=pager.items, pager=pager,
-                           filters=filters, q=q, star=star,
+                           filters=filters, paging=paging, q=q, star=star,
                            status=status, statuses=list(CertificateStatus),
                            revoke_form=revoke_form or _revoke_form(),
                            revocable=services.revocable, checked=set(checked),
@@ -175,15 +177,15 @@ def decisions():
         stmt = stmt.where(Decision.province_code == current_user.province_code)
     from sqlalchemy import func
 
+    paging = read_paging(DECISIONS_PER_PAGE)
     pager = db.paginate(stmt.order_by(Decision.decided_on.desc(), Decision.id.desc()),
-                        page=request.args.get("page", 1, type=db_id), per_page=50,
-                        error_out=False)
+                        page=paging.page, per_page=paging.per_page, error_out=False)
     ids = [d.id for d in pager.items]
     item_counts = dict(db.session.execute(
         db.select(DecisionItem.decision_id, func.count())
         .where(DecisionItem.decision_id.in_(ids)).group_by(DecisionItem.decision_id)).all()) if ids else {}
     return render_template("certificates/decisions.html", decisions=pager.items, pager=pager,
-                           item_counts=item_counts)
+                           paging=paging, item_counts=item_counts)
 
 
 def _round_choices(form: DecisionForm, level, province_code) -> None:

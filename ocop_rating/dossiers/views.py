@@ -11,8 +11,8 @@ from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error, errors_text
 from ..i18n import legal_text
 from ..legaltime import legal_date, legal_today
+from ..paging import read_paging
 from ..products.models import Product
-from ..security.ids import db_id
 from . import bp, services
 from .checklist import FORM01_DOCUMENTS, LOCAL_ITEMS, checklist_for
 from .forms import EvidenceForm, ReasonForm, RegistrationForm
@@ -59,6 +59,9 @@ def _projection_json(dossier: Dossier) -> dict:
     }
 
 
+PER_PAGE = 50
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -87,11 +90,12 @@ def index():
         commune = None
     stmt = services.dossiers_query(current_user, status=status_enum, commune_code=commune,
                                    province_code=province)
+    paging = read_paging(PER_PAGE)
     pager = db.paginate(
         stmt.options(selectinload(Dossier.product),
                      selectinload(Dossier.producer).selectinload(Producer.commune))
         .order_by(Dossier.id.desc()),
-        page=request.args.get("page", 1, type=db_id), per_page=50, error_out=False)
+        page=paging.page, per_page=paging.per_page, error_out=False)
     filters = {k: v for k, v in (("status", status), ("province", province),
                                  ("commune", commune)) if v}
     is_producer = current_user.role == Role.producer
@@ -102,7 +106,8 @@ def index():
         products = products_of(current_user.producer)  # where a new dossier starts
     return render_template("dossiers/index.html", dossiers=pager.items, pager=pager,
                            is_producer=is_producer, products=products,
-                           filters=filters, status=status, statuses=list(DossierStatus),
+                           filters=filters, paging=paging, status=status,
+                           statuses=list(DossierStatus),
                            today=legal_today(), legal_date=legal_date, is_late=services.is_late_at_commune,
                            communes=communes, commune=commune, provinces=provinces,
                            province=province)

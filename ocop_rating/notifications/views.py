@@ -1,10 +1,10 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import db
 from ..forms import ConfirmForm
-from ..security.ids import db_id
+from ..paging import read_paging
 from ..urls import safe_next
 from . import bp, services
 from .models import Notification
@@ -13,10 +13,11 @@ from .models import Notification
 @bp.get("/")
 @login_required
 def index():
-    page = db.paginate(services.notifications_of(current_user),
-                       page=request.args.get("page", 1, type=db_id),
-                       per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
-    return render_template("notifications/index.html", page=page, action_form=ConfirmForm())
+    paging = read_paging(current_app.config["ITEMS_PER_PAGE"])
+    page = db.paginate(services.notifications_of(current_user), page=paging.page,
+                       per_page=paging.per_page, error_out=False)
+    return render_template("notifications/index.html", page=page, paging=paging,
+                           action_form=ConfirmForm())
 
 
 def _own_notification(notification_id: int) -> Notification:

@@ -15,6 +15,7 @@ from ..councils.models import CouncilMember, Evaluation
 from ..db import db
 from ..forms import attach_error, errors_text
 from ..geo.services import provinces_sorted
+from ..paging import read_paging
 from ..public.views import page_numbers
 from ..security.ids import db_id
 from . import bp, services
@@ -74,11 +75,14 @@ def member(member_id: int):
     services.sync()
     query = services.member_sheets(member, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    rows = db.session.execute(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    paging = read_paging(PER_PAGE)
+    pages = max((total + paging.per_page - 1) // paging.per_page, 1)
+    page = min(paging.page, pages)
+    rows = db.session.execute(query.limit(paging.per_page)
+                              .offset((page - 1) * paging.per_page)).all()
     return render_template("oversight/member.html", member=member, rows=rows, page=page,
-                           pages=pages, page_links=page_numbers(page, pages), total=total,
+                           paging=paging, pages=pages, page_links=page_numbers(page, pages),
+                           total=total,
                            deviation=services.member_deviation(member, filters),
                            thresholds=services.thresholds(), args=_args(filters, national),
                            national=national, form=SelectReviewForm(),

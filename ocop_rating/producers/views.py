@@ -10,7 +10,7 @@ from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
 from ..i18n import current_language
-from ..security.ids import db_id
+from ..paging import read_paging
 from ..search import word_search
 from . import bp, services
 from .forms import ProfileForm, RejectForm, SignUpForm
@@ -110,14 +110,15 @@ def index():
     # Pending first, then Vietnamese alphabetical order: both in SQL (the stored sort key).
     order = case({ProducerStatus.pending: 0, ProducerStatus.approved: 1},
                  value=Producer.status, else_=2)
+    paging = read_paging(PER_PAGE)
     pager = db.paginate(
         stmt.options(selectinload(Producer.commune), selectinload(Producer.province))
         .order_by(*([rank.desc()] if rank is not None else []), order, Producer.name_sort,
                   Producer.id),
-        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE, error_out=False)
+        page=paging.page, per_page=paging.per_page, error_out=False)
     filters = {k: v for k, v in (("status", status), ("q", query)) if v}
     return render_template("producers/index.html", producers=pager.items, pager=pager,
-                           filters=filters, status=status, q=query,
+                           filters=filters, paging=paging, status=status, q=query,
                            statuses=list(ProducerStatus))
 
 

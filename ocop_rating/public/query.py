@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from ..certificates.services import RegistryQuery
+from ..paging import MAX_PER_PAGE  # one bound for every list and the API
 
 # Every status a person can filter by: the six derived ones, and "in force" (valid, expiring
 # or extended: what a buyer means by "still certified").
@@ -20,7 +21,6 @@ IN_FORCE_LABEL = _l("Đang có hiệu lực (kể cả sắp hết hạn, đang 
 STARS = (3, 4, 5)
 MAX_QUERY = 200
 MAX_PAGE = 100_000   # deeper than any registry gets; keeps OFFSET within every integer type
-MAX_PER_PAGE = 100
 # Set numbers differ between rulebooks (certificates recorded from paper keep older ones), so
 # any plausible number is a filter; an unused one simply finds nothing.
 MAX_SET = 999

@@ -27,6 +27,7 @@ from ..forms import ConfirmForm, attach_error
 from ..geo.models import Commune
 from ..geo.services import provinces_sorted
 from ..legaltime import legal_today
+from ..paging import Paging, read_paging
 from ..security.ids import db_id
 from . import bp, exports, services
 from .forms import AssignForm, FindingsForm, InspectionForm, PlanForm
@@ -123,6 +124,7 @@ class PipelineView:
     rows: list[exports.PipelineRow]
     page: int = 1
     pages: int = 1
+    paging: Paging | None = None
 
     @property
     def page_links(self) -> list[int | None]:
@@ -134,7 +136,7 @@ class PipelineView:
         """The query arguments of this view (for links, the export), with ``changes``."""
         values = {**self.scope.args(), "commune": None if self.scope.commune_code
                   else self.commune, "set": self.set_no, "star": self.star,
-                  "section": self.section}
+                  "section": self.section, **(self.paging.args() if self.paging else {})}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
 
@@ -181,9 +183,10 @@ def _pipeline_view() -> PipelineView:
     today = legal_today()
     bounds = services.PipelineBounds.on(today)
     counts = services.section_counts(where, bounds)
-    pages = max(1, -(-counts[section] // PER_PAGE))
-    page = min(request.args.get("page", 1, type=db_id) or 1, pages)
-    shown = services.section_page(where, bounds, section, page=page, per_page=PER_PAGE)
+    paging = read_paging(PER_PAGE)
+    pages = max(1, -(-counts[section] // paging.per_page))
+    page = min(paging.page, pages)
+    shown = services.section_page(where, bounds, section, page=page, per_page=paging.per_page)
     notices = services.notices_for(shown)
     dossiers = services.filed_dossiers(shown)
     rows = [exports.PipelineRow(c, (c.expires_on - today).days, notices[c.id],
@@ -192,7 +195,7 @@ def _pipeline_view() -> PipelineView:
                         set_no=where.set_no, star=where.star, communes=communes, sets=sets,
                         counts=counts,
                         months=_months(services.expiries_by_month(where, today, MONTHS), today),
-                        rows=rows, page=page, pages=pages)
+                        rows=rows, page=page, pages=pages, paging=paging)
 
 
 @bp.get("/")
@@ -241,15 +244,16 @@ def plans():
 
     from .models import PlanEntry
 
+    paging = read_paging(PER_PAGE)
     pager = db.paginate(stmt.options(joinedload(ReevaluationPlan.province)).order_by(
         ReevaluationPlan.period_from.desc(), ReevaluationPlan.id.desc()),
-        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE, error_out=False)
+        page=paging.page, per_page=paging.per_page, error_out=False)
     ids = [p.id for p in pager.items]
     entries = dict(db.session.execute(
         db.select(PlanEntry.plan_id, func.count()).where(PlanEntry.plan_id.in_(ids))
         .group_by(PlanEntry.plan_id)).all()) if ids else {}
     return render_template("reevaluation/plans.html", plans=pager.items, pager=pager,
-                           entries=entries, scope=scope,
+                           paging=paging, entries=entries, scope=scope,
                            can_create=current_user.role in (Role.admin, Role.province))
 
 
@@ -381,13 +385,13 @@ def inspections():
     scope = _scope()
     status = request.args.get("status") if request.args.get("status") in INSPECTION_FILTERS \
         else ""
+    paging = read_paging(PER_PAGE)
     pager = db.paginate(services.inspections_in(scope.province_code, status),
-                        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE,
-                        error_out=False)
+                        page=paging.page, per_page=paging.per_page, error_out=False)
     proposed = services.proposed_revocations(scope.province_code)
     args = {**scope.args(), **({"status": status} if status else {})}
     return render_template("reevaluation/inspections.html", inspections=pager.items,
-                           pager=pager, args=args, scope=scope,
+                           pager=pager, paging=paging, args=args, scope=scope,
                            status=status, filters=INSPECTION_FILTERS, status_of=_status_of,
                            proposed_count=len(proposed), today=legal_today(),
                            alerts=services.revocation_alerts(scope.province_code),

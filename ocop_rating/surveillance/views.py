@@ -22,6 +22,7 @@ from ..errors import OcopError
 from ..forms import ConfirmForm, attach_error, errors_text
 from ..geo.services import provinces_sorted
 from ..legaltime import legal_today
+from ..paging import read_paging
 from ..products.models import Product, ProductPhoto
 from ..public import reading
 from ..public.query import parse_registry_args
@@ -166,15 +167,15 @@ def index():
     with their inspections)."""
     _office()
     today = legal_today()
-    pager = db.paginate(services.reports_statement(current_user),
-                        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE,
-                        error_out=False)
+    paging = read_paging(PER_PAGE)  # the reports' page and the inspections shown beside it
+    pager = db.paginate(services.reports_statement(current_user), page=paging.page,
+                        per_page=paging.per_page, error_out=False)
     inspections = db.paginate(services.open_inspections_statement(current_user), page=1,
-                              per_page=PER_PAGE, error_out=False)
+                              per_page=paging.per_page, error_out=False)
     closed = list(db.session.scalars(
         services.reports_statement(current_user, closed_only=True).limit(RECENT)))
     return render_template("surveillance/index.html", reports=pager.items, pager=pager,
-                           today=today, inspections=inspections.items,
+                           paging=paging, today=today, inspections=inspections.items,
                            inspections_total=inspections.total, age_of=services.age_of,
                            checks=services.trade_checks_for(current_user, limit=RECENT),
                            closed=closed)
