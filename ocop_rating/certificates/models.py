@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.permissions import in_jurisdiction
@@ -154,6 +154,11 @@ class DecisionItem(db.Model):
 
 
 
+# The key of the pipeline's expiry indexes (0031_count_indexes).
+EXPIRY_COVER = ("expires_on", "id", "revoked_at", "superseded_by_id", "extended_until",
+                "product_id", "issued_on", "set_no", "star")
+
+
 class Certificate(db.Model):
     """A recognised product's certificate: 36 months from issue (DOMAIN.md §6). What it
     certifies is copied at issue (the record must not change when a producer renames)."""
@@ -177,7 +182,7 @@ class Certificate(db.Model):
     rulebook_code: Mapped[str] = mapped_column(String(32))
     set_no: Mapped[int]
     issued_on: Mapped[date] = mapped_column(index=True)
-    expires_on: Mapped[date] = mapped_column(index=True)
+    expires_on: Mapped[date]  # indexed by ix_certificates_expiry_cover (0031)
     # snapshot of what is certified
     product_name: Mapped[str] = mapped_column(String(255))
     product_code: Mapped[str] = mapped_column(String(32))
@@ -209,8 +214,18 @@ class Certificate(db.Model):
         CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
         CheckConstraint("(revoked_at IS NULL) = (revocation_decision_id IS NULL)",
                         name="revocation_has_decision"),
-        # A province's re-evaluation pipeline: its certificates by expiry (0029).
-        Index("ix_certificates_province_expiry", "province_code", "expires_on"),
+        # The re-evaluation pipeline counts its sections and months from these indexes alone
+        # (0031_count_indexes): by expiry, for the nation and for a province, each entry
+        # holding every column the counts and the filters read (the nation's also the
+        # province, which the statistics count by); ``id`` second keeps the pages' order
+        # (expires_on, id). Extensions, few, in a partial index of their own.
+        Index("ix_certificates_expiry_cover", *EXPIRY_COVER, "province_code"),
+        Index("ix_certificates_province_expiry_cover", "province_code", *EXPIRY_COVER,
+              "commune_code"),
+        Index("ix_certificates_extended", "extended_until", "expires_on", "revoked_at",
+              "superseded_by_id", "province_code", "commune_code", "set_no", "star",
+              sqlite_where=text("extended_until IS NOT NULL"),
+              postgresql_where=text("extended_until IS NOT NULL")),
     )
 
     @staticmethod

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.permissions import in_jurisdiction
@@ -34,7 +34,8 @@ class Dossier(db.Model):
     __tablename__ = "dossiers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # indexed by ix_dossiers_product_filed (0031)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
     # The units handling it: the producer's commune and province at the time of filing.
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
@@ -80,6 +81,17 @@ class Dossier(db.Model):
         cascade="all, delete-orphan", back_populates="dossier")
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # The lists' unit counts and pager counts from the index alone (0031_count_indexes):
+        # a province's dossiers by status and commune, the nation's by status and province.
+        Index("ix_dossiers_province_status", "province_code", "status", "commune_code"),
+        Index("ix_dossiers_status_province", "status", "province_code", "commune_code"),
+        # A product's filed dossiers (the pipeline's "filed since issue"): the latest id of
+        # the filed ones read from the index (PostgreSQL keeps the id in INCLUDE; SQLite has
+        # the rowid in every index).
+        Index("ix_dossiers_product_filed", "product_id", "submitted_at", "kind", "status",
+              postgresql_include=["id"]),
+    )
 
     @property
     def is_tourism(self) -> bool:

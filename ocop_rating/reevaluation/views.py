@@ -118,7 +118,7 @@ class PipelineView:
     set_no: int | None
     star: int | None
     communes: list[tuple[str, str]]
-    sets: list[tuple[int, str]]
+    sets: tuple[tuple[int, str], ...]
     counts: dict[str, int]
     months: list[tuple[str, int]]
     rows: list[exports.PipelineRow]
@@ -165,7 +165,7 @@ def _pipeline_filter():
         if scope.province_code and not scope.commune_code else []
     commune = scope.commune_code or next(
         (code for code, _name in communes if code == args.get("commune")), None)
-    sets = services.pipeline_sets(province_code=scope.province_code, commune_code=commune)
+    sets = services.pipeline_sets()
     set_no = args.get("set", type=db_id)
     set_no = set_no if set_no in {n for n, _name in sets} else None
     star = args.get("star", type=db_id)

@@ -189,6 +189,42 @@ def test_pipeline_sections_filters_and_jurisdiction(app, db, world):
                 assert client.get(url).status_code == 403, (user.role, url)
 
 
+def _options(text: str, name: str) -> list[str]:
+    """The values a filter's <select name=...> offers (the empty "every" one left out)."""
+    select = text[text.index(f'<select class="form-select" name="{name}"'):]
+    return [v for v in re.findall(r'<option value="([^"]*)"', select[:select.index("</select>")])
+            if v]
+
+
+def test_the_filters_offer_every_set_and_commune_and_an_empty_one_shows_empty_sections(
+        app, db, world):
+    """The options cost the same whatever the certificates (0031_count_indexes): every
+    product set of the rulebooks and every commune of the province, not those with live
+    certificates; choosing one that has none keeps the filter and shows nothing."""
+    from ocop_rating.public.reading import set_choices
+
+    w = world
+    communes = set(db.session.scalars(db.select(Commune.code).filter_by(
+        province_code=QUANG_NINH)))
+    empty_commune = min(communes - {VAN_DON, HA_LONG})
+    with at(TODAY):
+        office = logged_in(app, w.office)
+        text = office.get("/reevaluation/").get_data(as_text=True)
+        assert _options(text, "set") == [str(n) for n, _name in set_choices()]
+        assert len(set_choices()) == 26 and "26. " in text
+        assert set(_options(text, "commune")) == communes and len(communes) > 2
+        for url in ("/reevaluation/?set=17", f"/reevaluation/?commune={empty_commune}"):
+            page = office.get(url)
+            assert shown(page) == [], url
+            text = page.get_data(as_text=True)
+            assert re.search(rf'<option value="(17|{empty_commune})" selected>', text), url
+            assert not re.search(r'class="badge text-bg-[a-z]+">[1-9]', text), url
+            for section in ("late", "lapsed", "extended"):
+                assert shown(office.get(f"{url}&section={section}")) == [], (url, section)
+        # the set filter still narrows: set 2 holds the window certificate only
+        assert shown(office.get("/reevaluation/?set=2")) == [w.window.number]
+
+
 def test_pipeline_workbook_has_one_row_per_certificate_of_the_view(app, db, world):
     w = world
     with at(TODAY):
@@ -436,3 +472,16 @@ def test_certificates_kept_valid_by_the_transition_rule_have_their_own_section(a
         assert shown(page) == [w.filed.number]
         assert "kéo dài đến 06/01/2030" in page.get_data(as_text=True)
         assert w.filed.number not in shown(office.get("/reevaluation/?section=lapsed"))
+        # counted apart from the expiry range (a subquery on the extensions' index), with
+        # the filters: the badge shows it, a star the certificate does not hold does not
+        bounds = reevaluation.PipelineBounds.on(date.today())
+        counts = reevaluation.section_counts(
+            reevaluation.PipelineFilter(province_code=QUANG_NINH), bounds)
+        assert counts["extended"] == 1
+        assert reevaluation.section_counts(reevaluation.PipelineFilter(
+            province_code=QUANG_NINH, star=5), bounds)["extended"] == 0
+        assert reevaluation.section_counts(reevaluation.PipelineFilter(
+            province_code=LAM_DONG), bounds)["extended"] == 0
+        assert counts["window"] == len(shown(office.get("/reevaluation/")))
+        assert re.search(r'Đang kéo dài chờ quyết định <span class="badge [^"]+">1<',
+                         page.get_data(as_text=True))
