@@ -8,6 +8,7 @@ from ..errors import OcopError
 from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error, errors_text
 from ..legaltime import legal_today
+from ..search import paginate
 from ..security.ids import db_id
 from . import bp, services
 from .instruments import instrument
@@ -58,7 +59,7 @@ def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
     """The registry page; a refused revocation comes back with what was typed and the
     certificates that were ticked."""
     q = (request.args.get("q") or "").strip()
-    stmt, rank = services.search(_scoped(db.select(Certificate)), q)
+    stmt = _scoped(db.select(Certificate))
     star = request.args.get("star", type=db_id)
     if star in (3, 4, 5):
         stmt = stmt.where(Certificate.star == star)
@@ -69,10 +70,10 @@ def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
         stmt = stmt.where(services.status_condition(status, legal_today()))
     else:
         status = ""
-    order = [Certificate.expires_on, Certificate.id]
-    pager = db.paginate(stmt.order_by(*([rank.desc()] if rank is not None else []), *order),
-                        page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE,
-                        error_out=False)
+    # every word in the product, producer or code, whole words first (search.py)
+    pager = paginate(stmt, Certificate.search_text, q,
+                     order=[Certificate.expires_on, Certificate.id],
+                     page=request.args.get("page", 1, type=db_id), per_page=PER_PAGE)
     filters = {k: v for k, v in (("q", q), ("star", star), ("status", status)) if v}
     return render_template("certificates/index.html", certificates=pager.items, pager=pager,
                            filters=filters, q=q, star=star,
