@@ -251,25 +251,42 @@ def test_ranked_pages_keep_the_order_of_the_rank_on_generated_data(db, monkeypat
         (Certificate, Certificate.search_text, [Certificate.issued_on.desc(),
                                                 Certificate.id.desc()]),
         (Producer, Producer.name_folded, [Producer.name_sort, Producer.id]),
+        # the producers list also finds the typed registration number
+        (Producer, Producer.name_folded, [Producer.name_sort, Producer.id], "number"),
     ]
     classes, found = [], []
     real = search._class_page
-    monkeypatch.setattr(search, "_class_page", lambda *a: classes.append(a) or real(*a))
+
+    def spied(*args):
+        classes.append(args)
+        return real(*args)
+
+    # the classes even for the few rows of a tiny set (read along the order or not), then
+    # as configured (these few rows: ranked all)
     for walks in (True, False, None):
         if walks is not None:
             monkeypatch.setattr(search, "_walks", lambda *_a, w=walks: w)
-        for model, column, order in lists:
-            for q in ("tra", "xa", "hop tac", "cong ty tnhh", "anh", "tra xa hoa", "zzz"):
+            monkeypatch.setattr(search, "RANK_EVERY_ROW", 0)
+            monkeypatch.setattr(search, "_class_page", spied)
+        else:
+            monkeypatch.undo()
+        for model, column, order, *number in lists:
+            for q in ("tra", "xa", "hop tac", "cong ty tnhh", "anh", "tra xa hoa", "zzz",
+                      "01", "0"):
+                also = Producer.registration_number.contains(q.upper()) if number else None
                 for scoped in (False, True):
                     stmt = select(model)
                     if scoped:
                         stmt = stmt.where(model.province_code == province)
                     condition, rank = word_search(column, q)
+                    if also is not None:
+                        condition = condition | also
                     every = list(db.session.scalars(stmt.with_only_columns(model.id).where(
                         condition).order_by(rank.desc(), *order)))
                     for page, per_page in ((1, 5), (3, 4), (1, 100), (40, 2)):
                         rows, total = search.ranked_page(stmt, column, q, order=order,
-                                                         page=page, per_page=per_page)
+                                                         page=page, per_page=per_page,
+                                                         also=also)
                         start = (page - 1) * per_page
                         assert [r.id for r in rows] == every[start:start + per_page], (
                             q, scoped, order, page)
