@@ -33,7 +33,7 @@ def upgrade():
 
     dialect = op.get_bind().dialect.name
     for table, column in COLUMNS:
-        for sql in index_ddl(dialect, table, column):
+        for sql in index_ddl(dialect, table, column, padded=False):
             op.execute(sql)
     # A plain ADD COLUMN (no table rebuild on SQLite); the model always writes the text.
     op.add_column('users', sa.Column('search_text', sa.String(length=200), nullable=False,

@@ -253,7 +253,7 @@ def users():
     order; filtered by role, province (national roles), active or locked, and a name search.
     Filters, order and paging run in SQL (the stored folded name and sort key)."""
     from ..geo.services import provinces_sorted
-    from ..search import word_search
+    from ..search import paginate, words_of
 
     form = UserFilterForm(request.args)
     roles = {r.value: r for r in Role}
@@ -276,17 +276,15 @@ def users():
         stmt = stmt.where(User.is_active_account.is_(form.active.data == "1"))
         filters["active"] = form.active.data
     query = (form.q.data or "").strip()[:100]
-    # every word in the folded name or login (search.py), whole words first
-    named, rank = word_search(User.search_text, query)
-    if named is not None:
-        stmt = stmt.where(named)
+    if words_of(query):
         filters["q"] = query
-    # unit_name reads the province and the commune: loaded with the page, not per row
+    # every word in the folded name or login (search.py), whole words first; unit_name reads
+    # the province and the commune: loaded with the page, not per row
     paging = read_paging(USERS_PER_PAGE)
-    pager = db.paginate(
-        stmt.options(selectinload(User.province), selectinload(User.commune))
-        .order_by(*([rank.desc()] if rank is not None else []), User.name_sort, User.id),
-        page=paging.page, per_page=paging.per_page, error_out=False)
+    pager = paginate(
+        stmt.options(selectinload(User.province), selectinload(User.commune)),
+        User.search_text, query, order=[User.name_sort, User.id],
+        page=paging.page, per_page=paging.per_page)
     manageable = {u.id for u in pager.items if can_manage_user(
         current_user, role=u.role, province_code=u.province_code, commune_code=u.commune_code)}
     return render_template("accounts/users.html", users=pager.items, pager=pager, form=form,

@@ -526,21 +526,14 @@ def status_condition(status: str, today: date):
     return conditions[status]() if status in conditions else None
 
 
-def search(stmt, q: str | None):
-    """Certificates whose product, producer or code hold every word of ``q``, and the rank
-    that puts whole-word matches first (``search.word_search``)."""
-    from ..search import word_search
-
-    condition, rank = word_search(Certificate.search_text, q)
-    return (stmt if condition is None else stmt.where(condition)), rank
-
-
 def registry(query: RegistryQuery, *, today: date | None = None):
     """The public registry: every issued certificate, filtered. Accent-insensitive search on
     product, producer and code, whole-word matches first. Status is derived, so it is
     filtered by date conditions."""
+    from ..search import ranked_page
+
     today = today or legal_today()
-    stmt, rank = search(db.select(Certificate), query.q)
+    stmt = db.select(Certificate)
     if query.province:
         stmt = stmt.where(Certificate.province_code == query.province)
     if query.commune:
@@ -552,14 +545,9 @@ def registry(query: RegistryQuery, *, today: date | None = None):
     condition = status_condition(query.status, today)
     if condition is not None:
         stmt = stmt.where(condition)
-    total = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
-    page = min(max(1, query.page), 100_000)
-    order = [Certificate.issued_on.desc(), Certificate.id.desc()]
-    if rank is not None:
-        order.insert(0, rank.desc())
-    rows = db.session.scalars(stmt.order_by(*order)
-                              .limit(query.per_page).offset((page - 1) * query.per_page)).all()
-    return rows, total
+    return ranked_page(stmt, Certificate.search_text, query.q,
+                       order=[Certificate.issued_on.desc(), Certificate.id.desc()],
+                       page=min(max(1, query.page), 100_000), per_page=query.per_page)
 
 
 def star_history(product) -> list[dict]:

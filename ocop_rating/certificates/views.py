@@ -9,6 +9,7 @@ from ..exports import content_disposition
 from ..forms import ConfirmForm, attach_error, errors_text
 from ..legaltime import legal_today
 from ..paging import read_paging
+from ..search import paginate
 from ..security.ids import db_id
 from . import bp, services
 from .instruments import instrument
@@ -60,7 +61,7 @@ def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
     """The registry page; a refused revocation comes back with what was typed and the
     certificates that were ticked."""
     q = (request.args.get("q") or "").strip()
-    stmt, rank = services.search(_scoped(db.select(Certificate)), q)
+    stmt = _scoped(db.select(Certificate))
     star = request.args.get("star", type=db_id)
     if star in (3, 4, 5):
         stmt = stmt.where(Certificate.star == star)
@@ -71,10 +72,11 @@ def _render_index(*, revoke_form: RevokeForm | None = None, checked=frozenset(),
         stmt = stmt.where(services.status_condition(status, legal_today()))
     else:
         status = ""
-    order = [Certificate.expires_on, Certificate.id]
+    # every word in the product, producer or code, whole words first (search.py)
     paging = read_paging(PER_PAGE)
-    pager = db.paginate(stmt.order_by(*([rank.desc()] if rank is not None else []), *order),
-                        page=paging.page, per_page=paging.per_page, error_out=False)
+    pager = paginate(stmt, Certificate.search_text, q,
+                     order=[Certificate.expires_on, Certificate.id],
+                     page=paging.page, per_page=paging.per_page)
     filters = {k: v for k, v in (("q", q), ("star", star), ("status", status)) if v}
     return render_template("certificates/index.html", certificates=pager.items, pager=pager,
                            filters=filters, paging=paging, q=q, star=star,

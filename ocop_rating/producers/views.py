@@ -11,7 +11,7 @@ from ..forms import ConfirmForm, attach_error
 from ..geo.forms import fill_unit_choices
 from ..i18n import current_language
 from ..paging import read_paging
-from ..search import word_search
+from ..search import paginate
 from . import bp, services
 from .forms import ProfileForm, RejectForm, SignUpForm
 from .models import Gender, Producer, ProducerChangeRequest, ProducerKind, ProducerStatus
@@ -103,19 +103,17 @@ def index():
     if status in {s.value for s in ProducerStatus}:
         stmt = stmt.filter_by(status=ProducerStatus(status))
     query = (request.args.get("q") or "").strip()
-    named, rank = word_search(Producer.name_folded, query)
-    if query:
-        by_number = Producer.registration_number.contains(query.upper(), autoescape=True)
-        stmt = stmt.where(by_number if named is None else named | by_number)
+    # the words in the name (search.py), whole words first, or the typed registration number
+    by_number = (Producer.registration_number.contains(query.upper(), autoescape=True)
+                 if query else None)
     # Pending first, then Vietnamese alphabetical order: both in SQL (the stored sort key).
     order = case({ProducerStatus.pending: 0, ProducerStatus.approved: 1},
                  value=Producer.status, else_=2)
     paging = read_paging(PER_PAGE)
-    pager = db.paginate(
-        stmt.options(selectinload(Producer.commune), selectinload(Producer.province))
-        .order_by(*([rank.desc()] if rank is not None else []), order, Producer.name_sort,
-                  Producer.id),
-        page=paging.page, per_page=paging.per_page, error_out=False)
+    pager = paginate(
+        stmt.options(selectinload(Producer.commune), selectinload(Producer.province)),
+        Producer.name_folded, query, order=[order, Producer.name_sort, Producer.id],
+        also=by_number, page=paging.page, per_page=paging.per_page)
     filters = {k: v for k, v in (("status", status), ("q", query)) if v}
     return render_template("producers/index.html", producers=pager.items, pager=pager,
                            filters=filters, paging=paging, status=status, q=query,

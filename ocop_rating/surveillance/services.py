@@ -23,13 +23,13 @@ from .. import audit
 from ..accounts.models import User
 from ..accounts.roles import Role
 from ..certificates.models import AuthorityLevel, Certificate
-from ..certificates.services import search as certificate_search
 from ..db import db, utcnow
 from ..errors import NotAllowed, OcopError
 from ..i18n import later
 from ..legaltime import legal_date, legal_today
 from ..reevaluation import services as reevaluation
 from ..reevaluation.models import Inspection, InspectionKind, InspectionOutcome
+from ..search import ranked_page
 from ..workdays import working_days_left
 from .models import (
     MarketReport,
@@ -461,7 +461,6 @@ def catalogue(query: CatalogueQuery, *, today: date | None = None
     hidden = db.select(ShowcaseHide.product_id)
     stmt = db.select(Certificate).where(in_force(today),
                                         Certificate.product_id.not_in(hidden))
-    stmt, rank = certificate_search(stmt, query.q)
     if query.province:
         stmt = stmt.where(Certificate.province_code == query.province)
     if query.group:
@@ -471,14 +470,9 @@ def catalogue(query: CatalogueQuery, *, today: date | None = None
         stmt = stmt.where(Certificate.set_no == query.set_no)
     if query.star:
         stmt = stmt.where(Certificate.star == query.star)
-    total = db.session.scalar(db.select(db.func.count()).select_from(stmt.subquery()))
-    page = min(max(1, query.page), 100_000)
-    order = [Certificate.star.desc(), Certificate.product_name, Certificate.id]
-    if rank is not None:
-        order.insert(0, rank.desc())
-    rows = db.session.scalars(stmt.order_by(*order)
-                              .limit(query.per_page).offset((page - 1) * query.per_page)).all()
-    return list(rows), total or 0
+    return ranked_page(stmt, Certificate.search_text, query.q,
+                       order=[Certificate.star.desc(), Certificate.product_name, Certificate.id],
+                       page=min(max(1, query.page), 100_000), per_page=query.per_page)
 
 
 def listed_certificate(product_id: int, today: date | None = None) -> Certificate | None:

@@ -233,3 +233,65 @@ def test_users_and_the_audit_trail_search_names_without_accents(client, db, logi
 
     assert actors("quan tri") == actors("QUẢN") == {admin.id}  # admin created the accounts
     assert actors("do thi") == set()  # Hương did nothing yet
+
+
+def test_ranked_pages_keep_the_order_of_the_rank_on_generated_data(db, monkeypatch):
+    """``search.ranked_page`` (the rank classes from the index on SQLite, a class read along
+    the order's index or looked up and sorted) gives exactly the rows and the order of
+    ``word_search``'s rank sorted over every row found, page after page."""
+    from ocop_rating import search
+    from ocop_rating.generate import generate
+
+    generate("tiny", seed=13)
+    db.session.commit()
+    province = db.session.scalar(select(Certificate.province_code).group_by(
+        Certificate.province_code).order_by(text("count(*) DESC")).limit(1))
+    lists = [
+        (Certificate, Certificate.search_text, [Certificate.expires_on, Certificate.id]),
+        (Certificate, Certificate.search_text, [Certificate.issued_on.desc(),
+                                                Certificate.id.desc()]),
+        (Producer, Producer.name_folded, [Producer.name_sort, Producer.id]),
+        # the producers list also finds the typed registration number
+        (Producer, Producer.name_folded, [Producer.name_sort, Producer.id], "number"),
+    ]
+    classes, found = [], []
+    real = search._class_page
+
+    def spied(*args):
+        classes.append(args)
+        return real(*args)
+
+    # the classes even for the few rows of a tiny set (read along the order or not), then
+    # as configured (these few rows: ranked all)
+    for walks in (True, False, None):
+        if walks is not None:
+            monkeypatch.setattr(search, "_walks", lambda *_a, w=walks: w)
+            monkeypatch.setattr(search, "RANK_EVERY_ROW", 0)
+            monkeypatch.setattr(search, "_class_page", spied)
+        else:
+            monkeypatch.undo()
+        for model, column, order, *number in lists:
+            for q in ("tra", "xa", "hop tac", "cong ty tnhh", "anh", "tra xa hoa", "zzz",
+                      "01", "0"):
+                also = Producer.registration_number.contains(q.upper()) if number else None
+                for scoped in (False, True):
+                    stmt = select(model)
+                    if scoped:
+                        stmt = stmt.where(model.province_code == province)
+                    condition, rank = word_search(column, q)
+                    if also is not None:
+                        condition = condition | also
+                    every = list(db.session.scalars(stmt.with_only_columns(model.id).where(
+                        condition).order_by(rank.desc(), *order)))
+                    for page, per_page in ((1, 5), (3, 4), (1, 100), (40, 2)):
+                        rows, total = search.ranked_page(stmt, column, q, order=order,
+                                                         page=page, per_page=per_page,
+                                                         also=also)
+                        start = (page - 1) * per_page
+                        assert [r.id for r in rows] == every[start:start + per_page], (
+                            q, scoped, order, page)
+                        assert total == len(every)
+                    found.append(len(every))
+    assert max(found) > 40 and 0 in found  # long lists, several pages; and empty ones
+    if db.engine.dialect.name == "sqlite":
+        assert classes  # the index answered the rank classes
