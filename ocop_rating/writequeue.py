@@ -10,19 +10,23 @@ moments while newcomers take the lock: a long tail (p99 of a burst 350 ms to ove
 for a p50 near 100 ms). ``flock(LOCK_EX)`` blocks in the kernel and the next waiter is woken
 the moment the holder releases, so the writers take turns.
 
-* The lock file is ``<database>-writelock``, opened for each acquisition, so the threads of one
-  process exclude each other as well as the processes (flock locks belong to the open file).
-  The kernel drops it when the file is closed or the process dies.
+* The lock file is ``<database>-writelock``, opened for each acquisition (flock locks belong
+  to the open file, so the threads of one process would exclude each other too). The kernel
+  drops it when the file is closed or the process dies.
+* The threads of one process first take the process's turn (a ``threading.Lock``, which wakes
+  the next thread at once and has a timeout), so only one of them waits on the file lock for
+  the other processes.
 * Only file databases, only where ``fcntl`` exists; PostgreSQL (row locks) and ``:memory:``
   are untouched. ``SQLITE_WRITE_QUEUE = False`` turns it off.
 * Released when the transaction ends: the session's commit or rollback (unless a savepoint
   only ended: the SQLite transaction must be over), and whenever the connection goes back to
   the pool (the request's teardown, a failed commit rolled back, an invalidated or closed
   connection). Releasing twice is harmless.
-* Never a hang: a writer waits at most ``SQLITE_BUSY_TIMEOUT_MS`` for the file lock (the wait
-  runs in a helper thread, flock having no timeout of its own), then goes on without it, as
-  before: BEGIN IMMEDIATE and the busy timeout. While such an abandoned wait is still blocked,
-  the process's other writers skip the queue instead of piling up threads behind it.
+* Never a hang: a writer waits at most ``SQLITE_BUSY_TIMEOUT_MS`` for both (the wait on
+  another process runs in a helper thread, flock having no timeout of its own), then goes on
+  without them, as before: BEGIN IMMEDIATE and the busy timeout. While the turn that timed
+  out is still taken, or the abandoned wait still blocked, the process's other writers skip
+  the queue instead of waiting out the timeout each (or piling up threads behind it).
 
 Only ``begin_write`` callers queue (docs/decisions.md, "SQLite writers queue"): they are the
 contended read-modify-writes (a score sheet's save, submit, reopen, a rescore, the API's
@@ -33,6 +37,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 
 try:
     import fcntl
@@ -64,11 +69,31 @@ def lock_path(dbapi_connection) -> str | None:
     return f"{path}{SUFFIX}" if path else None
 
 
-class Held:
-    """The file lock of one transaction, with the connection it was taken for."""
+class _Turn:
+    """The process's own turn at one lock file: its threads queue on this lock first (woken
+    at once, with a timeout, without a helper thread), so that only one of them at a time
+    waits on the file lock, for the other processes."""
 
-    def __init__(self, fd: int, dbapi_connection):
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.stalled = False  # a thread gave up waiting for it: the others skip the queue
+
+
+_turns: dict[str, _Turn] = {}
+
+
+def _turn(path: str) -> _Turn:
+    with _stalled_guard:
+        return _turns.setdefault(path, _Turn())
+
+
+class Held:
+    """The locks of one transaction (the process's turn and the file lock), with the
+    connection they were taken for."""
+
+    def __init__(self, fd: int, turn: _Turn, dbapi_connection=None):
         self._fd = fd
+        self._turn = turn
         self.dbapi_connection = dbapi_connection
 
     @property
@@ -83,6 +108,8 @@ class Held:
             fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
+            self._turn.stalled = False
+            self._turn.lock.release()
 
 
 class _Waiter:
@@ -124,9 +151,30 @@ class _Waiter:
             return False
 
 
-def acquire(path: str, timeout: float) -> int | None:
-    """The lock file's descriptor, locked; None when the lock could not be had within
-    ``timeout`` seconds (or the file cannot be opened): the caller goes on without it."""
+def acquire(path: str, timeout: float) -> Held | None:
+    """Both locks of ``path``, taken; None when they could not be had within ``timeout``
+    seconds (or the file cannot be opened): the caller goes on without them."""
+    turn = _turn(path)
+    if turn.stalled:
+        return None
+    start = time.monotonic()
+    if not turn.lock.acquire(timeout=timeout):
+        turn.stalled = True
+        log.warning("SQLite write queue: this process's turn at %s still taken after %.1f s; "
+                    "going on with the busy timeout", path, timeout)
+        return None
+    try:
+        fd = _lock_file(path, max(0.0, timeout - (time.monotonic() - start)))
+    except BaseException:
+        turn.lock.release()
+        raise
+    if fd is None:
+        turn.lock.release()
+        return None
+    return Held(fd, turn)
+
+
+def _lock_file(path: str, timeout: float) -> int | None:
     with _stalled_guard:
         if path in _stalled:
             return None
@@ -143,6 +191,7 @@ def acquire(path: str, timeout: float) -> int | None:
     except BaseException:
         os.close(fd)
         raise
+    # another process holds it: flock has no timeout, so the wait runs in a helper thread
     waiter = _Waiter(fd, path)
     threading.Thread(target=waiter.block, name="sqlite-write-queue", daemon=True).start()
     if waiter.granted(timeout):
@@ -160,10 +209,10 @@ def enter(record_info: dict, session_info: dict, dbapi_connection) -> None:
         return
     release(record_info)  # a lock left from an ended transaction: never wait on ourselves
     path, timeout = settings
-    fd = acquire(path, timeout)
-    if fd is None:
+    held = acquire(path, timeout)
+    if held is None:
         return
-    held = Held(fd, dbapi_connection)
+    held.dbapi_connection = dbapi_connection
     record_info[HELD_KEY] = held
     session_info[HELD_KEY] = held
 

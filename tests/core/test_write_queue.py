@@ -337,3 +337,27 @@ def test_the_suites_database_queues_only_on_sqlite(db):
     assert (writequeue.HELD_KEY in info) is queued
     db.session.rollback()
     assert writequeue.HELD_KEY not in info
+
+
+def test_a_turn_left_taken_in_the_process_falls_back_and_recovers(queue_app):
+    """The same within one process: a lock taken and never given back (a leak in this
+    process) holds the process's turn; the next writer waits the timeout and goes on, the
+    ones after it skip the queue at once, and releasing the leak restores the queue."""
+    app = queue_app(SQLITE_BUSY_TIMEOUT_MS=300)
+    leaked = writequeue.acquire(app.lock_path, 1.0)
+    assert leaked is not None and not lock_is_free(app.lock_path)
+    with app.app_context():
+        start = time.perf_counter()
+        increment()
+        assert 0.29 <= time.perf_counter() - start < 3
+        start = time.perf_counter()
+        increment()
+        assert time.perf_counter() - start < 0.25
+        leaked.release()
+        assert lock_is_free(app.lock_path)
+        begin_write()
+        assert not lock_is_free(app.lock_path)  # queueing again
+        _db.session.execute(text("UPDATE counter SET n = n + 1"))
+        _db.session.commit()
+        assert counter() == 3
+    assert lock_is_free(app.lock_path)
