@@ -87,6 +87,18 @@ def _turn(path: str) -> _Turn:
         return _turns.setdefault(path, _Turn())
 
 
+def _forget_after_fork() -> None:
+    """A forked child (a gunicorn worker) holds none of its parent's locks or waits."""
+    global _stalled_guard
+    _stalled_guard = threading.Lock()
+    _turns.clear()
+    _stalled.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 class Held:
     """The locks of one transaction (the process's turn and the file lock), with the
     connection they were taken for."""

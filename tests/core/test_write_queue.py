@@ -361,3 +361,25 @@ def test_a_turn_left_taken_in_the_process_falls_back_and_recovers(queue_app):
         _db.session.commit()
         assert counter() == 3
     assert lock_is_free(app.lock_path)
+
+
+def test_a_forked_child_does_not_inherit_the_parents_turn(queue_app):
+    """A worker forked while the parent holds its turn (gunicorn forks from a preloaded
+    master) starts with the turn free; the file lock is the parent's, so the child waits
+    for it and gets it once the parent lets go."""
+    app = queue_app(SQLITE_BUSY_TIMEOUT_MS=3000)
+    held = writequeue.acquire(app.lock_path, 1.0)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: wait for the parent's release, then take both locks
+        os.close(read)
+        child = writequeue.acquire(app.lock_path, 3.0)
+        os.write(write, b"1" if child is not None else b"0")
+        os._exit(0)
+    os.close(write)
+    time.sleep(0.2)
+    held.release()
+    answer = os.read(read, 1)
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
