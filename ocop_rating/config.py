@@ -15,6 +15,9 @@ class Defaults:
     # FULL: every commit synced (an acknowledged save survives a power cut); NORMAL is faster
     # under WAL but a power cut may undo the last commits (db.apply_sqlite_settings).
     SQLITE_SYNCHRONOUS = "FULL"
+    # begin_write() on a file SQLite database queues its writers on a file lock that wakes
+    # the next one at once, instead of the busy timeout's polling (db.begin_write).
+    SQLITE_WRITE_QUEUE = True
     # A request that still found the database busy answers 503 with this Retry-After.
     BUSY_RETRY_AFTER_S = 2
     # API v1: requests per token (or per address without one), Flask-Limiter syntax.

@@ -8,9 +8,12 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Enum, MetaData, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.pool import Pool
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
+
+from . import writequeue
 
 # Stable constraint names, so Alembic migrations are reproducible on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -96,26 +99,33 @@ SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
 
 
 def apply_sqlite_settings(app) -> None:
-    """The app's SQLite settings on each new connection of its engines: ``SQLITE_SYNCHRONOUS``
-    and ``SQLITE_BUSY_TIMEOUT_MS``.
+    """The app's SQLite settings on each new connection of its engines: ``SQLITE_SYNCHRONOUS``,
+    ``SQLITE_BUSY_TIMEOUT_MS`` and ``SQLITE_WRITE_QUEUE``.
 
     ``FULL`` (the default) syncs the WAL at every commit, so an acknowledged save survives a
     power cut. ``NORMAL`` (SQLite's advice for WAL) syncs only at checkpoints: a crash of the
     application loses nothing committed, but a power cut or an operating-system crash may undo
     the last commits, a council member's acknowledged draft among them. A council's burst of
     autosaves queues for one disk sync each under FULL (issue 13); an installation that
-    accepts the risk may choose NORMAL (docs/decisions.md). PostgreSQL is not affected."""
+    accepts the risk may choose NORMAL (docs/decisions.md). PostgreSQL is not affected.
+
+    ``SQLITE_WRITE_QUEUE`` (on by default): :func:`begin_write` on a file database queues on
+    a file lock beside it, waiting at most the busy timeout (ocop_rating/writequeue.py)."""
     synchronous = str(app.config.get("SQLITE_SYNCHRONOUS", "FULL")).upper()
     if synchronous not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, "
                          f"not {synchronous!r}")
     busy = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000))
+    queue = _flag(app.config.get("SQLITE_WRITE_QUEUE", True)) and writequeue.available()
 
-    def pragmas(dbapi_connection, _record):
+    def pragmas(dbapi_connection, record):
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute(f"PRAGMA busy_timeout={busy}")
         cursor.close()
+        path = writequeue.lock_path(dbapi_connection) if queue else None
+        if path:
+            record.info[writequeue.SETTINGS_KEY] = (path, busy / 1000)
 
     with app.app_context():
         for engine in db.engines.values():
@@ -123,17 +133,52 @@ def apply_sqlite_settings(app) -> None:
                 event.listen(engine, "connect", pragmas)
 
 
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
+
+
 def begin_write() -> None:
     """Start the request's transaction as a writer, for read-modify-write on contended rows
     (a score sheet). On SQLite this is BEGIN IMMEDIATE: a second writer waits for the first
-    (busy timeout) and then reads the committed row, instead of failing on a stale snapshot.
-    On PostgreSQL the caller locks the row itself (SELECT … FOR UPDATE)."""
+    and then reads the committed row, instead of failing on a stale snapshot. On a file
+    database the writers first queue on a file lock beside it (ocop_rating/writequeue.py),
+    which wakes the next one the moment the transaction ends, instead of SQLite's busy
+    timeout, which polls in growing sleeps (the long tail of a council's burst of autosaves,
+    issue 13). The lock is released at commit or rollback, and when the connection returns to
+    the pool; a writer that could not have it within the busy timeout goes on without it.
+    Only the callers of this function queue: other writes keep the busy timeout
+    (docs/decisions.md). On PostgreSQL the caller locks the row itself (SELECT … FOR UPDATE)."""
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
         return
-    raw = connection.connection.dbapi_connection
-    if not raw.in_transaction:
+    fairy = connection.connection
+    raw = fairy.dbapi_connection
+    if raw.in_transaction:
+        return
+    writequeue.enter(fairy.info, db.session.info, raw)
+    try:
         raw.execute("BEGIN IMMEDIATE")
+    except BaseException:
+        writequeue.release(fairy.info)
+        raise
+
+
+# The write queue's lock ends with the transaction, on every path (writequeue.py).
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _release_after_transaction(session) -> None:
+    writequeue.release_if_ended(session.info)
+
+
+@event.listens_for(Pool, "checkin")
+@event.listens_for(Pool, "invalidate")
+@event.listens_for(Pool, "soft_invalidate")
+@event.listens_for(Pool, "close")
+@event.listens_for(Pool, "detach")
+def _release_with_connection(_dbapi_connection, record, *_exception) -> None:
+    writequeue.release(getattr(record, "info", None))
 
 
 def commit_keeping_loaded() -> None:
