@@ -123,9 +123,6 @@ def _padded_rank(col, words: list[str]):
 # The rank classes come from the index for queries of at most this many words (3 ** words
 # combinations of "whole / start / inside" at most); longer queries sort by the rank itself.
 MAX_CLASS_WORDS = 3
-# Up to this many rows found, the rank is computed on each (about a microsecond a row): the
-# classes' index queries cost more than that. Above, the classes keep a page's cost flat.
-RANK_EVERY_ROW = 1000
 
 
 def ranked_page(stmt, column, q: str | None, *, order, page: int, per_page: int,
@@ -138,11 +135,14 @@ def ranked_page(stmt, column, q: str | None, *, order, page: int, per_page: int,
 
     Only the page's ids are ranked and cut; the page's rows are then read by id. On SQLite,
     for a column of ``INDEXED`` and one to three words of three characters or more, the rows
-    of each rank come from the index (``_rank_classes``), the best rank first, once more than
-    ``RANK_EVERY_ROW`` rows are found: a page reads only the ranks it shows, and a frequent
-    word no longer costs a rank and a sort of every row holding it. (Unless ``also`` finds a
-    row the words do not: such a row is ranked by ``word_search``'s rank, which then ranks
-    every row, as on PostgreSQL.)"""
+    of each rank come from the index (``_rank_classes``), the best rank first: a page reads
+    only what the ranks it shows hold, and a frequent word no longer costs a rank and a sort
+    of every row holding it. (Unless ``also`` finds a row the words do not: such a row is
+    ranked by ``word_search``'s rank, which then ranks every row, as on PostgreSQL.)
+
+    The statements sent depend on the query's shape (engine, words, filters, ``also``), never
+    on how many rows match: the classes' sizes in one statement, their page in another
+    (``_class_page``), the count, the rows."""
     col = column.__clause_element__() if hasattr(column, "__clause_element__") else column
     key = col.table.c.id
     filters = stmt.whereclause
@@ -157,20 +157,11 @@ def ranked_page(stmt, column, q: str | None, *, order, page: int, per_page: int,
             also = None  # every row ``also`` finds holds the words: the words find them all
         else:
             classes = None  # a row found by ``also`` alone: ranked among the others
-    total = None
-    # few rows: ranking them all costs less than the classes' index queries (the index's
-    # count of every row holding the words is a bound of what the filters keep)
-    everywhere = _indexed(col, match_string(words)) if classes is not None else 0
-    if everywhere <= RANK_EVERY_ROW:
-        classes = None
-        if filters is None and also is None and words and everywhere:
-            total = everywhere
     if classes is not None:
+        everywhere, sizes, rows = _class_sizes(col, match_string(words), classes)
         total = _found(col, match_string(words), filters, everywhere)
-        if total <= RANK_EVERY_ROW:
-            classes = None
-    if classes is not None:
-        ids = _class_page(col, classes, filters, order, offset, per_page)
+        ids = _class_page(col, classes, sizes, rows, filters, order, offset, per_page) \
+            if total else []
     else:
         if also is not None:
             condition = also if condition is None else or_(condition, also)
@@ -178,8 +169,7 @@ def ranked_page(stmt, column, q: str | None, *, order, page: int, per_page: int,
         ranked = [rank.desc()] if rank is not None else []
         ids = list(db_session().scalars(select(key).where(*found).order_by(*ranked, *order)
                                         .limit(per_page).offset(offset)))
-        if total is None:
-            total = db_session().scalar(select(func.count(key)).where(*found))
+        total = db_session().scalar(select(func.count(key)).where(*found))
     if not ids:
         return [], total
     rows = {row.id: row for row in db_session().scalars(stmt.where(key.in_(ids)))}
@@ -237,50 +227,77 @@ def _in_index(col, query: str):
         sql_column(fts_name).op("MATCH")(query))
 
 
-def _indexed(col, query: str) -> int:
-    """How many rows match the FTS5 ``query``, from the index alone."""
+def _indexed(col, query: str):
+    """SQL: how many rows match the FTS5 ``query``, from the index alone."""
     fts_name = fts_table(col.table.name, col.name)
-    return db_session().scalar(select(func.count()).select_from(table(fts_name)).where(
-        sql_column(fts_name).op("MATCH")(query)))
+    return select(func.count()).select_from(table(fts_name)).where(
+        sql_column(fts_name).op("MATCH")(query)).scalar_subquery()
 
 
-def _found(col, query: str, filters, size: int | None = None) -> int:
-    """How many rows ``filters`` keep of those matching ``query`` (``size``: all of them,
-    if known): the index's count when nothing else filters."""
-    if filters is None:
-        return _indexed(col, query) if size is None else size
+def _class_sizes(col, query: str, classes: list[str]) -> tuple[int, list[int], int]:
+    """In one statement, from the index: how many rows hold the words, how many each rank
+    class holds, and the table's largest key (about its number of rows)."""
+    key = col.table.c.id
+    values = db_session().execute(select(
+        _indexed(col, query), *(_indexed(col, c) for c in classes),
+        select(func.max(key)).scalar_subquery())).one()
+    return values[0], list(values[1:-1]), values[-1] or 1
+
+
+def _found(col, query: str, filters, size: int) -> int:
+    """How many rows ``filters`` keep of the ``size`` rows matching ``query``: ``size`` when
+    nothing else filters, else counted."""
+    if filters is None or not size:
+        return size
     key = col.table.c.id
     return db_session().scalar(select(func.count(key)).where(
         filters, key.in_(_in_index(col, query))))
 
 
-def _class_page(col, classes: list[str], filters, order, offset: int, limit: int) -> list:
-    """The ids of a page filled from the rank classes in turn. A class's rows are read in
-    ``order`` along the order's index, probing the class's ids, when the class is dense
-    enough for the page to come early (a frequent word); else looked up by id and sorted."""
-    session = db_session()
+def _class_page(col, classes: list[str], sizes: list[int], rows: int, filters, order,
+                offset: int, limit: int) -> list:
+    """The ids of a page filled from the rank classes in turn, in one statement: each class
+    (of those holding any row) gives its first ``offset + limit`` rows in ``order``, and the
+    page is cut from them ranked by class, then by ``order`` (a class shorter than that gives
+    all its rows, so what comes before the page is all there). A class's rows are read along
+    the order's index, probing the class's ids, when the class is dense enough for its rows
+    to come early (a frequent word); else looked up by id and sorted."""
+    from sqlalchemy import union_all
+
     key = col.table.c.id
-    rows = session.scalar(select(func.max(key))) or 1
     walk = _leads_an_index(col.table, order)
-    ids: list = []
-    for query in classes:
-        size = _indexed(col, query)
+    terms = [_direction(term) for term in order]
+    wanted = offset + limit
+    arms = []
+    for rank_class, (query, size) in enumerate(zip(classes, sizes)):
         if not size:
             continue
-        if offset:
-            found = _found(col, query, filters, size)
-            if offset >= found:
-                offset -= found
-                continue
         # ``id + 0``: SQLite then walks the order's index and stops at the page, instead of
         # looking up every id of the class and sorting them all
-        probe = key + 0 if walk and _walks(size, offset + limit, rows) else key
-        page = select(key).where(*_listed(filters), probe.in_(_in_index(col, query)))
-        ids += session.scalars(page.order_by(*order).limit(limit - len(ids)).offset(offset))
-        offset = 0
-        if len(ids) >= limit:
-            break
-    return ids
+        probe = key + 0 if walk and _walks(size, wanted, rows) else key
+        arm = select(key.label("id"), literal(rank_class, Integer).label("rank_class"),
+                     *(expr.label(f"o{i}") for i, (expr, _desc) in enumerate(terms))) \
+            .where(*_listed(filters), probe.in_(_in_index(col, query))) \
+            .order_by(*order).limit(wanted).subquery()
+        arms.append(select(*arm.c))
+    if not arms:
+        return []
+    page = union_all(*arms).subquery()
+    by = [page.c.rank_class] + [page.c[f"o{i}"].desc() if desc else page.c[f"o{i}"]
+                                for i, (_expr, desc) in enumerate(terms)]
+    return list(db_session().scalars(select(page.c.id).order_by(*by).limit(limit)
+                                     .offset(offset)))
+
+
+def _direction(term) -> tuple:
+    """(expression, descending) of an ORDER BY term (``x`` or ``x.desc()``)."""
+    from sqlalchemy.sql import operators
+
+    element = term.__clause_element__() if hasattr(term, "__clause_element__") else term
+    modifier = getattr(element, "modifier", None)
+    if modifier in (operators.desc_op, operators.asc_op):
+        return element.element, modifier is operators.desc_op
+    return element, False
 
 
 def _escaped(word: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from ocop_rating.accounts.models import User
 from ocop_rating.accounts.roles import Role
@@ -255,21 +255,19 @@ def test_ranked_pages_keep_the_order_of_the_rank_on_generated_data(db, monkeypat
         (Producer, Producer.name_folded, [Producer.name_sort, Producer.id], "number"),
     ]
     classes, found = [], []
-    real = search._class_page
+    real, real_walks = search._class_page, search._walks
 
     def spied(*args):
         classes.append(args)
         return real(*args)
 
-    # the classes even for the few rows of a tiny set (read along the order or not), then
-    # as configured (these few rows: ranked all)
+    # each class read along the order's index, then looked up and sorted, then as chosen
+    monkeypatch.setattr(search, "_class_page", spied)
     for walks in (True, False, None):
         if walks is not None:
             monkeypatch.setattr(search, "_walks", lambda *_a, w=walks: w)
-            monkeypatch.setattr(search, "RANK_EVERY_ROW", 0)
-            monkeypatch.setattr(search, "_class_page", spied)
         else:
-            monkeypatch.undo()
+            monkeypatch.setattr(search, "_walks", real_walks)
         for model, column, order, *number in lists:
             for q in ("tra", "xa", "hop tac", "cong ty tnhh", "anh", "tra xa hoa", "zzz",
                       "01", "0"):
@@ -295,3 +293,41 @@ def test_ranked_pages_keep_the_order_of_the_rank_on_generated_data(db, monkeypat
     assert max(found) > 40 and 0 in found  # long lists, several pages; and empty ones
     if db.engine.dialect.name == "sqlite":
         assert classes  # the index answered the rank classes
+
+
+def test_a_ranked_page_sends_the_same_statements_however_many_rows_match(db):
+    """The statements of ``search.ranked_page`` follow the query's shape, not the data: a
+    word found in many rows (its page filled from the first rank class) and one found in a
+    few (every class visited) cost the same number of statements."""
+    from sqlalchemy import event
+
+    from ocop_rating import search
+    from ocop_rating.generate import generate
+
+    generate("tiny", seed=13)
+    db.session.commit()
+    sent = []
+
+    def count(*_args):
+        sent.append(1)
+
+    def statements(q, **kwargs):
+        sent.clear()
+        rows, total = search.ranked_page(select(Certificate), Certificate.search_text, q,
+                                         order=[Certificate.expires_on, Certificate.id],
+                                         **kwargs)
+        assert total and rows
+        return len(sent)
+
+    frequent = db.session.scalar(select(func.count()).where(
+        Certificate.search_text.contains("tra")))
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        rare = next(w for w in ("xanh", "mat ong", "gao", "ruou")
+                    if 0 < db.session.scalar(select(func.count()).where(
+                        *[Certificate.search_text.contains(p) for p in w.split()]))
+                    < frequent // 3)
+        assert statements("tra", page=1, per_page=3) == statements(rare, page=1, per_page=3)
+        assert statements("tra", page=2, per_page=3) == statements("tra", page=1, per_page=3)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
